@@ -85,3 +85,16 @@ type Authorizer interface {
 	// GrantPlatformAdmin makes a user a platform administrator.
 	GrantPlatformAdmin(ctx context.Context, userID string) error
 }
+
+// CorePermissions lists every permission of the core platform, for role
+// editors and for validating grants. Scene plugins add their own.
+var CorePermissions = []Permission{
+	{ObjTenant, ActRead},
+	{ObjUsers, ActRead}, {ObjUsers, ActWrite},
+	{ObjServiceAccounts, ActRead}, {ObjServiceAccounts, ActWrite},
+	{ObjRoles, ActRead}, {ObjRoles, ActWrite},
+	{ObjDeputies, ActRead}, {ObjDeputies, ActWrite},
+	{ObjDuty, ActRead}, {ObjDuty, ActWrite},
+	{ObjAudit, ActRead},
+	{ObjDescendants, ActRead},
+}
