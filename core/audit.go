@@ -53,3 +53,19 @@ type AuditService interface {
 	// VerifyAudit recomputes the tenant's chain and reports the first break.
 	VerifyAudit(ctx context.Context, tenantID string) (*AuditVerification, error)
 }
+
+// AuditRecord is a change recorded by a caller outside the store: the API
+// for authorization edits, the plugin host for scenes' actions.
+type AuditRecord struct {
+	Action     string
+	TargetType string
+	TargetID   string
+	Before     any
+	After      any
+	Source     string // "core" when empty
+}
+
+// AuditRecorder appends entries to the audit chain of the scope's tenant.
+type AuditRecorder interface {
+	Record(ctx context.Context, r AuditRecord) error
+}

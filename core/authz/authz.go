@@ -37,9 +37,12 @@ type VersionBumper interface {
 	BumpPolicyVersion(ctx context.Context, tenantID string) error
 }
 
+// Conn returns the database handle for ctx: its transaction if it has one.
+type Conn func(ctx context.Context) *gorm.DB
+
 // Authorizer implements core.Authorizer.
 type Authorizer struct {
-	adapter *gormadapter.Adapter
+	conn    Conn
 	model   model.Model
 	bumper  VersionBumper
 	known   map[core.Permission]bool
@@ -56,14 +59,9 @@ type domainEnforcer struct {
 
 var _ core.Authorizer = (*Authorizer)(nil)
 
-// New returns an authorizer over the casbin_rule table of db. known lists
-// every permission a role may be granted (routes declare them).
-func New(db *gorm.DB, bumper VersionBumper, known []core.Permission) (*Authorizer, error) {
-	gormadapter.TurnOffAutoMigrate(db)
-	a, err := gormadapter.NewAdapterByDBUseTableName(db, "", "casbin_rule")
-	if err != nil {
-		return nil, fmt.Errorf("authz: adapter: %w", err)
-	}
+// New returns an authorizer over the casbin_rule table reached through
+// conn. known lists every permission a role may be granted.
+func New(conn Conn, bumper VersionBumper, known []core.Permission) (*Authorizer, error) {
 	m, err := model.NewModelFromString(modelText)
 	if err != nil {
 		return nil, fmt.Errorf("authz: model: %w", err)
@@ -72,7 +70,7 @@ func New(db *gorm.DB, bumper VersionBumper, known []core.Permission) (*Authorize
 	for _, p := range known {
 		k[p] = true
 	}
-	return &Authorizer{adapter: a, model: m, bumper: bumper, known: k, enforcers: map[string]*domainEnforcer{}}, nil
+	return &Authorizer{conn: conn, model: m, bumper: bumper, known: k, enforcers: map[string]*domainEnforcer{}}, nil
 }
 
 // AddKnown adds permissions roles may be granted (scene plugins bring theirs).
@@ -86,9 +84,22 @@ func (a *Authorizer) AddKnown(perms ...core.Permission) {
 
 func subject(userID string) string { return "user:" + userID }
 
+// adapter returns casbin's gorm adapter on the context's connection. It is
+// cheap: the adapter is a thin wrapper and migrations are off (the schema
+// comes from migrations/, never from AutoMigrate).
+func (a *Authorizer) adapter(ctx context.Context) (*gormadapter.Adapter, error) {
+	db := a.conn(ctx)
+	gormadapter.TurnOffAutoMigrate(db)
+	ad, err := gormadapter.NewAdapterByDBUseTableName(db, "", "casbin_rule")
+	if err != nil {
+		return nil, fmt.Errorf("authz: adapter: %w", err)
+	}
+	return ad, nil
+}
+
 // enforcer returns the domain's enforcer, loading it if it is missing or
 // older than version (version < 0: reload after platformTTL).
-func (a *Authorizer) enforcer(domain string, version int64) (*casbin.SyncedCachedEnforcer, error) {
+func (a *Authorizer) enforcer(ctx context.Context, domain string, version int64) (*casbin.SyncedCachedEnforcer, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	de := a.enforcers[domain]
@@ -101,7 +112,11 @@ func (a *Authorizer) enforcer(domain string, version int64) (*casbin.SyncedCache
 	if err != nil {
 		return nil, fmt.Errorf("authz: enforcer: %w", err)
 	}
-	e.SetAdapter(a.adapter)
+	ad, err := a.adapter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.SetAdapter(ad)
 	filter := []gormadapter.Filter{
 		{Ptype: []string{"p"}, V1: []string{domain, "*"}},
 		{Ptype: []string{"g"}, V2: []string{domain}},
@@ -121,8 +136,8 @@ func (a *Authorizer) forget(domain string) {
 }
 
 // Enforce implements core.Authorizer.
-func (a *Authorizer) Enforce(_ context.Context, userID string, t *tenants.Tenant, perm core.Permission) (bool, error) {
-	e, err := a.enforcer(t.ID, t.PolicyVersion)
+func (a *Authorizer) Enforce(ctx context.Context, userID string, t *tenants.Tenant, perm core.Permission) (bool, error) {
+	e, err := a.enforcer(ctx, t.ID, t.PolicyVersion)
 	if err != nil {
 		return false, err
 	}
@@ -130,8 +145,8 @@ func (a *Authorizer) Enforce(_ context.Context, userID string, t *tenants.Tenant
 }
 
 // EnforcePlatform implements core.Authorizer.
-func (a *Authorizer) EnforcePlatform(_ context.Context, userID string, perm core.Permission) (bool, error) {
-	e, err := a.enforcer(core.PlatformDomain, -1)
+func (a *Authorizer) EnforcePlatform(ctx context.Context, userID string, perm core.Permission) (bool, error) {
+	e, err := a.enforcer(ctx, core.PlatformDomain, -1)
 	if err != nil {
 		return false, err
 	}
@@ -139,8 +154,8 @@ func (a *Authorizer) EnforcePlatform(_ context.Context, userID string, perm core
 }
 
 // Roles implements core.Authorizer.
-func (a *Authorizer) Roles(_ context.Context, t *tenants.Tenant) ([]*core.Role, error) {
-	e, err := a.enforcer(t.ID, t.PolicyVersion)
+func (a *Authorizer) Roles(ctx context.Context, t *tenants.Tenant) ([]*core.Role, error) {
+	e, err := a.enforcer(ctx, t.ID, t.PolicyVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -215,11 +230,15 @@ func (a *Authorizer) PutRole(ctx context.Context, t *tenants.Tenant, name string
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.adapter.RemoveFilteredPolicy("p", "p", 0, name, t.ID); err != nil {
+	ad, err := a.adapter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := ad.RemoveFilteredPolicy("p", "p", 0, name, t.ID); err != nil {
 		return nil, fmt.Errorf("authz: put role: %w", err)
 	}
 	if len(rules) > 0 {
-		if err := a.adapter.AddPolicies("p", "p", rules); err != nil {
+		if err := ad.AddPolicies("p", "p", rules); err != nil {
 			return nil, fmt.Errorf("authz: put role: %w", err)
 		}
 	}
@@ -268,18 +287,22 @@ func (a *Authorizer) DeleteRole(ctx context.Context, t *tenants.Tenant, name str
 	if !ok {
 		return core.Errorf(core.ENOTFOUND, "role.not_found")
 	}
-	if err := a.adapter.RemoveFilteredPolicy("p", "p", 0, name, t.ID); err != nil {
+	ad, err := a.adapter(ctx)
+	if err != nil {
+		return err
+	}
+	if err := ad.RemoveFilteredPolicy("p", "p", 0, name, t.ID); err != nil {
 		return fmt.Errorf("authz: delete role: %w", err)
 	}
-	if err := a.adapter.RemoveFilteredPolicy("g", "g", 1, name, t.ID); err != nil {
+	if err := ad.RemoveFilteredPolicy("g", "g", 1, name, t.ID); err != nil {
 		return fmt.Errorf("authz: delete role: %w", err)
 	}
 	return a.changed(ctx, t)
 }
 
 // UserRoles implements core.Authorizer.
-func (a *Authorizer) UserRoles(_ context.Context, t *tenants.Tenant, userID string) ([]string, error) {
-	e, err := a.enforcer(t.ID, t.PolicyVersion)
+func (a *Authorizer) UserRoles(ctx context.Context, t *tenants.Tenant, userID string) ([]string, error) {
+	e, err := a.enforcer(ctx, t.ID, t.PolicyVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -309,11 +332,15 @@ func (a *Authorizer) SetUserRoles(ctx context.Context, t *tenants.Tenant, userID
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := a.adapter.RemoveFilteredPolicy("g", "g", 0, subject(userID), "", t.ID); err != nil {
+	ad, err := a.adapter(ctx)
+	if err != nil {
+		return err
+	}
+	if err := ad.RemoveFilteredPolicy("g", "g", 0, subject(userID), "", t.ID); err != nil {
 		return fmt.Errorf("authz: set roles: %w", err)
 	}
 	if len(rules) > 0 {
-		if err := a.adapter.AddPolicies("g", "g", rules); err != nil {
+		if err := ad.AddPolicies("g", "g", rules); err != nil {
 			return fmt.Errorf("authz: set roles: %w", err)
 		}
 	}
@@ -321,8 +348,12 @@ func (a *Authorizer) SetUserRoles(ctx context.Context, t *tenants.Tenant, userID
 }
 
 // GrantPlatformAdmin implements core.Authorizer.
-func (a *Authorizer) GrantPlatformAdmin(_ context.Context, userID string) error {
-	err := a.adapter.AddPolicy("g", "g", []string{subject(userID), core.RolePlatformAdmin, core.PlatformDomain})
+func (a *Authorizer) GrantPlatformAdmin(ctx context.Context, userID string) error {
+	ad, err := a.adapter(ctx)
+	if err != nil {
+		return err
+	}
+	err = ad.AddPolicy("g", "g", []string{subject(userID), core.RolePlatformAdmin, core.PlatformDomain})
 	if err != nil && !isDuplicate(err) {
 		return fmt.Errorf("authz: grant platform admin: %w", err)
 	}

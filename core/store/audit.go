@@ -255,3 +255,21 @@ func decodeSeqCursor(c string) (int64, error) {
 	}
 	return n, nil
 }
+
+var _ core.AuditRecorder = (*DB)(nil)
+
+// Record implements core.AuditRecorder.
+func (db *DB) Record(ctx context.Context, r core.AuditRecord) error {
+	tenantID, err := writeTenant(ctx)
+	if err != nil {
+		return err
+	}
+	source := r.Source
+	if source == "" {
+		source = "core"
+	}
+	return db.run(ctx, func(tx *gorm.DB) error {
+		return db.appendAudit(ctx, tx, tenantID, change{action: r.Action, targetType: r.TargetType, targetID: r.TargetID,
+			before: r.Before, after: r.After}, source)
+	})
+}

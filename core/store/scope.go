@@ -139,3 +139,13 @@ func writeTenant(ctx context.Context) (string, error) {
 	}
 	return s.WriteTenantID, nil
 }
+
+// Conn returns the transaction ctx is working in, or the pool if none: for
+// casbin's gorm adapter, so that policy edits commit with the request that
+// makes them (and, on SQLite's single connection, do not wait for it).
+func (db *DB) Conn(ctx context.Context) *gorm.DB {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.tx.WithContext(ctx)
+	}
+	return db.gorm.WithContext(ctx)
+}
