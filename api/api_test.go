@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -94,3 +96,6 @@ func TestSuspendCutsSessions(t *testing.T) {
 	})
 }
 
+var pathParamRE = regexp.MustCompile(`:([a-zA-Z_]+)`)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

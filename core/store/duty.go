@@ -38,7 +38,7 @@ func (db *DB) RecordActivity(ctx context.Context, in core.DutyActivityInput) (*c
 	}
 	var out *core.DutyActivity
 	err := db.run(ctx, func(tx *gorm.DB) error {
-		if err := db.checkDeputy(ctx, tx, in.DeputyID); err != nil {
+		if _, err := db.deputyRow(ctx, tx, in.DeputyID); err != nil {
 			return err
 		}
 		var existing dutyRow
