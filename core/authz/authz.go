@@ -42,10 +42,10 @@ type Conn func(ctx context.Context) *gorm.DB
 
 // Authorizer implements core.Authorizer.
 type Authorizer struct {
-	conn    Conn
-	model   model.Model
-	bumper  VersionBumper
-	known   map[core.Permission]bool
+	conn   Conn
+	model  model.Model
+	bumper VersionBumper
+	known  map[core.Permission]bool
 
 	mu        sync.Mutex
 	enforcers map[string]*domainEnforcer
