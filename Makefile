@@ -1,0 +1,39 @@
+# Renda's developer commands. `make test` is what CI runs (.ci/run); it
+# needs PostgreSQL on 127.0.0.1:5432 with trust auth (RENDA_TEST_POSTGRES_URL
+# points the tests elsewhere).
+
+GO       ?= go
+FUZZTIME ?= 15s
+
+.PHONY: test run bench fuzz generate build
+
+## test: vet, then every test on SQLite and PostgreSQL with the race detector.
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+## run: serve the demo on http://127.0.0.1:8080 (embedded store, seeded on first start;
+##      --dev because the session cookie cannot be Secure over plain HTTP).
+run:
+	$(GO) run ./cmd/renda serve --demo --dev
+
+## bench: run the benchmarks only.
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## fuzz: run each fuzz target for FUZZTIME (go test fuzzes one target at a time).
+fuzz:
+	@set -e; for file in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+		for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/p' $$file); do \
+			echo "fuzz $$target in $$(dirname $$file) for $(FUZZTIME)"; \
+			$(GO) test -run='^$$' -fuzz="^$$target$$" -fuzztime=$(FUZZTIME) $$(dirname $$file); \
+		done; \
+	done
+
+## generate: run the go:generate directives.
+generate:
+	$(GO) generate ./...
+
+## build: build the renda binary into bin/, with the version from git.
+build:
+	$(GO) build -ldflags "-X main.version=$$(git describe --tags --always --dirty 2>/dev/null || echo dev)" -o bin/renda ./cmd/renda

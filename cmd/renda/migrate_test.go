@@ -1,0 +1,34 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMigrateDownStatusUp(t *testing.T) {
+	eachDialect(t, func(t *testing.T, c cli) {
+		if got := c.ok("migrate", "status"); !strings.Contains(got, "00001_platform.sql") || strings.Contains(got, "pending") {
+			t.Fatalf("status of a migrated database:\n%s", got)
+		}
+		if got := c.ok("migrate", "up"); !strings.Contains(got, "database is up to date") {
+			t.Errorf("up on a migrated database: got %q", got)
+		}
+		c.fails(2, "migrate", "down")
+		if got := c.ok("migrate", "down", "--yes"); !strings.Contains(got, "rolled back 00001_platform.sql") {
+			t.Errorf("down: got %q", got)
+		}
+		if got := c.ok("migrate", "status"); !strings.Contains(got, "pending") {
+			t.Errorf("status after down: got %q, want pending", got)
+		}
+		if r := c.fails(1, "tenant", "list"); !strings.Contains(r.err, "renda migrate up") {
+			t.Errorf("tenant list on an unmigrated database: got %q, want advice to migrate", r.err)
+		}
+		if got := c.ok("migrate", "down", "--yes"); !strings.Contains(got, "nothing to roll back") {
+			t.Errorf("down with nothing applied: got %q", got)
+		}
+		if got := c.ok("migrate", "up"); !strings.Contains(got, "applied 00001_platform.sql") {
+			t.Errorf("up: got %q", got)
+		}
+		c.ok("tenant", "list")
+	})
+}
