@@ -1,0 +1,121 @@
+package scene
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Host is the services the platform offers a scene, bound to the request,
+// event or job being served. Every method fails with a *Problem of code
+// "forbidden" when the manifest did not declare the capability it needs,
+// or when the work it belongs to has ended.
+type Host interface {
+	// Store is the scene's document store in this tenant.
+	Store() Store
+	// Publish publishes an event (capability events).
+	Publish(ctx context.Context, typ string, payload any) (string, error)
+	// Deputies searches the tenant's deputies (capability directory).
+	Deputies(ctx context.Context, query string, limit int, cursor string) ([]DirectoryEntry, string, error)
+	// Users searches the tenant's users (capability directory).
+	Users(ctx context.Context, query string, limit int, cursor string) ([]DirectoryEntry, string, error)
+	// RecordDuty adds to a deputy's duty archive (capability duty).
+	RecordDuty(ctx context.Context, a DutyActivity) (string, error)
+	// Audit records an action in the tenant's audit log (capability audit).
+	Audit(ctx context.Context, action, targetType, targetID string, before, after any) error
+	// Notify puts a message in users' inboxes (capability notifications).
+	Notify(ctx context.Context, userIDs []string, title, body Text, link string) error
+	// Schedule runs a job at a time, durably (capability scheduler).
+	Schedule(ctx context.Context, job string, at time.Time, key string, payload any) error
+}
+
+// Store is a document store: JSON objects in the collections the manifest
+// declares, private to the scene and the tenant.
+type Store interface {
+	// Create stores a new document; id may be empty (the host makes one).
+	// A conflict Problem if the id is taken.
+	Create(ctx context.Context, collection, id string, data any) (*Document, error)
+	// Get returns a document, or a not_found Problem.
+	Get(ctx context.Context, collection, id string) (*Document, error)
+	// Update replaces a document's data if its version is still version,
+	// else a conflict Problem.
+	Update(ctx context.Context, collection, id string, version int64, data any) (*Document, error)
+	// Delete removes a document (version 0: whatever its version).
+	Delete(ctx context.Context, collection, id string, version int64) error
+	// Query lists documents matching every filter.
+	Query(ctx context.Context, collection string, q Query) ([]*Document, string, error)
+	// Aggregate counts (and sums) documents, grouped by a field or not.
+	Aggregate(ctx context.Context, collection string, filters []Filter, groupBy, sum string) ([]Group, error)
+	// Batch applies writes and publishes events in one transaction.
+	Batch(ctx context.Context, writes []Write, events []EventDraft) ([]*Document, error)
+}
+
+// Document is a stored JSON object.
+type Document struct {
+	Collection string
+	ID         string
+	Version    int64
+	Data       json.RawMessage
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Decode unmarshals the document's data into v.
+func (d *Document) Decode(v any) error { return json.Unmarshal(d.Data, v) }
+
+// Query selects documents. Filters and Sort name indexed fields only.
+type Query struct {
+	Filters []Filter
+	Sort    string // field, "-field" for descending; default -created_at
+	Limit   int
+	Cursor  string
+}
+
+// Filter compares an indexed field: eq, ne, lt, lte, gt, gte, in, prefix.
+type Filter struct {
+	Field  string
+	Op     string
+	Values []string
+}
+
+// Eq is a shorthand for an equality filter.
+func Eq(field, value string) Filter { return Filter{Field: field, Op: "eq", Values: []string{value}} }
+
+// Group is one row of an aggregate.
+type Group struct {
+	Key   string
+	Count int64
+	Sum   float64
+}
+
+// Write is one write of a batch: create, update or delete.
+type Write struct {
+	Op         string
+	Collection string
+	ID         string
+	Version    int64
+	Data       any
+}
+
+// EventDraft is an event to publish with a batch.
+type EventDraft struct {
+	Type    string
+	Payload any
+}
+
+// DirectoryEntry is a deputy or user of the tenant.
+type DirectoryEntry struct {
+	ID         string
+	Name       string
+	Kind       string
+	Attributes map[string]string
+}
+
+// DutyActivity is an act of a deputy for their duty archive.
+type DutyActivity struct {
+	DeputyID   string
+	Kind       string // declared in the manifest's DutyKinds
+	Ref        string
+	Title      string
+	OccurredAt time.Time
+}

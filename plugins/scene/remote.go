@@ -1,0 +1,166 @@
+package scene
+
+import (
+	"context"
+	"time"
+
+	pb "github.com/renda-platform/renda/plugins/scene/internal/scenev1"
+)
+
+// remoteHost is Host on the plugin side: every call goes to the host with
+// the capability of the work being served.
+type remoteHost struct {
+	c   pb.HostClient
+	cap string
+}
+
+var (
+	_ Host  = (*remoteHost)(nil)
+	_ Store = (*remoteStore)(nil)
+)
+
+func (h *remoteHost) Store() Store { return &remoteStore{h: h} }
+
+func (h *remoteHost) Publish(ctx context.Context, typ string, payload any) (string, error) {
+	b, err := rawJSON(payload)
+	if err != nil {
+		return "", err
+	}
+	r, err := h.c.PublishEvent(ctx, &pb.PublishEventRequest{Capability: h.cap, Event: &pb.EventDraft{Type: typ, Payload: b}})
+	return r.GetId(), errorOf(err)
+}
+
+func (h *remoteHost) directory(ctx context.Context, kind, query string, limit int, cursor string) ([]DirectoryEntry, string, error) {
+	r, err := h.c.Directory(ctx, &pb.DirectoryRequest{Capability: h.cap, Kind: kind, Query: query, Limit: int32(limit), Cursor: cursor})
+	if err != nil {
+		return nil, "", errorOf(err)
+	}
+	out := make([]DirectoryEntry, len(r.GetEntries()))
+	for i, e := range r.GetEntries() {
+		out[i] = DirectoryEntry{ID: e.GetId(), Name: e.GetName(), Kind: e.GetKind(), Attributes: e.GetAttributes()}
+	}
+	return out, r.GetNextCursor(), nil
+}
+
+func (h *remoteHost) Deputies(ctx context.Context, query string, limit int, cursor string) ([]DirectoryEntry, string, error) {
+	return h.directory(ctx, "deputies", query, limit, cursor)
+}
+
+func (h *remoteHost) Users(ctx context.Context, query string, limit int, cursor string) ([]DirectoryEntry, string, error) {
+	return h.directory(ctx, "users", query, limit, cursor)
+}
+
+func (h *remoteHost) RecordDuty(ctx context.Context, a DutyActivity) (string, error) {
+	r, err := h.c.RecordDuty(ctx, &pb.RecordDutyRequest{Capability: h.cap, DeputyId: a.DeputyID, Kind: a.Kind, Ref: a.Ref,
+		Title: a.Title, OccurredAt: a.OccurredAt.UTC().Format(time.RFC3339Nano)})
+	return r.GetId(), errorOf(err)
+}
+
+func (h *remoteHost) Audit(ctx context.Context, action, targetType, targetID string, before, after any) error {
+	b, err := rawJSON(before)
+	if err != nil {
+		return err
+	}
+	a, err := rawJSON(after)
+	if err != nil {
+		return err
+	}
+	_, err = h.c.Audit(ctx, &pb.AuditRequest{Capability: h.cap, Action: action, TargetType: targetType, TargetId: targetID, Before: b, After: a})
+	return errorOf(err)
+}
+
+func (h *remoteHost) Notify(ctx context.Context, userIDs []string, title, body Text, link string) error {
+	_, err := h.c.Notify(ctx, &pb.NotifyRequest{Capability: h.cap, UserIds: userIDs, Title: textPB(title), Body: textPB(body), Link: link})
+	return errorOf(err)
+}
+
+func (h *remoteHost) Schedule(ctx context.Context, job string, at time.Time, key string, payload any) error {
+	b, err := rawJSON(payload)
+	if err != nil {
+		return err
+	}
+	_, err = h.c.Schedule(ctx, &pb.ScheduleRequest{Capability: h.cap, Job: job, At: at.UTC().Format(time.RFC3339Nano), Key: key, Payload: b})
+	return errorOf(err)
+}
+
+type remoteStore struct{ h *remoteHost }
+
+func (s *remoteStore) Create(ctx context.Context, collection, id string, data any) (*Document, error) {
+	b, err := rawJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.h.c.StoreCreate(ctx, &pb.StoreCreateRequest{Capability: s.h.cap, Collection: collection, Id: id, Data: b})
+	return documentOf(r.GetDocument()), errorOf(err)
+}
+
+func (s *remoteStore) Get(ctx context.Context, collection, id string) (*Document, error) {
+	r, err := s.h.c.StoreGet(ctx, &pb.StoreGetRequest{Capability: s.h.cap, Collection: collection, Id: id})
+	return documentOf(r.GetDocument()), errorOf(err)
+}
+
+func (s *remoteStore) Update(ctx context.Context, collection, id string, version int64, data any) (*Document, error) {
+	b, err := rawJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.h.c.StoreUpdate(ctx, &pb.StoreUpdateRequest{Capability: s.h.cap, Collection: collection, Id: id, Version: version, Data: b})
+	return documentOf(r.GetDocument()), errorOf(err)
+}
+
+func (s *remoteStore) Delete(ctx context.Context, collection, id string, version int64) error {
+	_, err := s.h.c.StoreDelete(ctx, &pb.StoreDeleteRequest{Capability: s.h.cap, Collection: collection, Id: id, Version: version})
+	return errorOf(err)
+}
+
+func (s *remoteStore) Query(ctx context.Context, collection string, q Query) ([]*Document, string, error) {
+	r, err := s.h.c.StoreQuery(ctx, &pb.StoreQueryRequest{Capability: s.h.cap, Collection: collection, Filters: filtersPB(q.Filters),
+		Sort: q.Sort, Limit: int32(q.Limit), Cursor: q.Cursor})
+	if err != nil {
+		return nil, "", errorOf(err)
+	}
+	out := make([]*Document, len(r.GetDocuments()))
+	for i, d := range r.GetDocuments() {
+		out[i] = documentOf(d)
+	}
+	return out, r.GetNextCursor(), nil
+}
+
+func (s *remoteStore) Aggregate(ctx context.Context, collection string, filters []Filter, groupBy, sum string) ([]Group, error) {
+	r, err := s.h.c.StoreAggregate(ctx, &pb.StoreAggregateRequest{Capability: s.h.cap, Collection: collection, Filters: filtersPB(filters), GroupBy: groupBy, Sum: sum})
+	if err != nil {
+		return nil, errorOf(err)
+	}
+	out := make([]Group, len(r.GetGroups()))
+	for i, g := range r.GetGroups() {
+		out[i] = Group{Key: g.GetKey(), Count: g.GetCount(), Sum: g.GetSum()}
+	}
+	return out, nil
+}
+
+func (s *remoteStore) Batch(ctx context.Context, writes []Write, events []EventDraft) ([]*Document, error) {
+	in := &pb.StoreBatchRequest{Capability: s.h.cap}
+	for _, w := range writes {
+		b, err := rawJSON(w.Data)
+		if err != nil {
+			return nil, err
+		}
+		in.Writes = append(in.Writes, &pb.StoreWrite{Op: w.Op, Collection: w.Collection, Id: w.ID, Version: w.Version, Data: b})
+	}
+	for _, e := range events {
+		b, err := rawJSON(e.Payload)
+		if err != nil {
+			return nil, err
+		}
+		in.Events = append(in.Events, &pb.EventDraft{Type: e.Type, Payload: b})
+	}
+	r, err := s.h.c.StoreBatch(ctx, in)
+	if err != nil {
+		return nil, errorOf(err)
+	}
+	out := make([]*Document, len(r.GetDocuments()))
+	for i, d := range r.GetDocuments() {
+		out[i] = documentOf(d)
+	}
+	return out, nil
+}
