@@ -15,7 +15,8 @@ test:
 ## run: serve the demo on http://127.0.0.1:8080 (embedded store, seeded on first start;
 ##      --dev because the session cookie cannot be Secure over plain HTTP).
 run:
-	$(GO) run ./cmd/renda serve --demo --dev
+	$(GO) build -o data/scenes/renda-noticeboard ./cmd/renda-noticeboard
+	$(GO) run ./cmd/renda serve --demo --dev --scene data/scenes/renda-noticeboard
 
 ## bench: run the benchmarks only.
 bench:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/renda-platform/renda/api"
 	"github.com/renda-platform/renda/api/apitest"
+	"github.com/renda-platform/renda/core/store"
 	"github.com/renda-platform/renda/core/store/storetest"
 )
 
@@ -99,3 +100,5 @@ func TestSuspendCutsSessions(t *testing.T) {
 var pathParamRE = regexp.MustCompile(`:([a-zA-Z_]+)`)
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func storeDialect(d string) store.Dialect { return store.Dialect(d) }

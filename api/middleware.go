@@ -182,11 +182,14 @@ func (s *Server) authorize(c *fiber.Ctx) error {
 	p := principalOf(c)
 	t := tenantOf(c)
 	ctx := c.UserContext()
-	if r.Access.kind == accessPublic {
+	switch r.Access.kind {
+	case accessPublic:
 		if t != nil {
 			setCtx(c, func(ctx context.Context) context.Context { return tenants.WithScope(ctx, tenants.Home(t)) })
 		}
 		return c.Next()
+	case accessScene:
+		return c.Next() // the scene's manifest says what the route needs: see sceneProxy
 	}
 	if p == nil {
 		return core.Errorf(core.EUNAUTHORIZED, "auth.required")
@@ -203,34 +206,53 @@ func (s *Server) authorize(c *fiber.Ctx) error {
 		setCtx(c, func(ctx context.Context) context.Context { return tenants.WithScope(ctx, tenants.Home(home)) })
 		return c.Next()
 	}
-	scope := tenants.Home(t)
-	if home.ID != t.ID {
-		if !home.IsAncestorOf(t) {
-			return core.Errorf(core.EFORBIDDEN, "auth.wrong_tenant")
-		}
-		if r.Method != http.MethodGet {
-			return core.Errorf(core.EFORBIDDEN, "tenant.read_only")
-		}
-		ok, err := s.svc.Authz.Enforce(ctx, p.UserID, home, core.Permission{Object: core.ObjDescendants, Action: core.ActRead})
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return core.Errorf(core.EFORBIDDEN, "auth.wrong_tenant")
-		}
-		scope = tenants.ReadOnly(t, t.ID)
+	scope, err := s.scopeFor(c, r.Method)
+	if err != nil {
+		return err
 	}
 	if r.Access.kind == accessPermission {
-		ok, err := s.svc.Authz.Enforce(ctx, p.UserID, home, r.Access.perm)
-		if err != nil {
+		if err := s.require(c, r.Access.perm); err != nil {
 			return err
-		}
-		if !ok {
-			return core.Errorf(core.EFORBIDDEN, "auth.forbidden")
 		}
 	}
 	setCtx(c, func(ctx context.Context) context.Context { return tenants.WithScope(ctx, scope) })
 	return c.Next()
+}
+
+// scopeFor returns the scope of a signed-in caller's work on the addressed
+// tenant: home read-write, or read-only for an ancestor congress's user who
+// holds descendants:read and only reads.
+func (s *Server) scopeFor(c *fiber.Ctx, method string) (tenants.Scope, error) {
+	t, home, p := tenantOf(c), homeOf(c), principalOf(c)
+	if home.ID == t.ID {
+		return tenants.Home(t), nil
+	}
+	if !home.IsAncestorOf(t) {
+		return tenants.Scope{}, core.Errorf(core.EFORBIDDEN, "auth.wrong_tenant")
+	}
+	if method != http.MethodGet {
+		return tenants.Scope{}, core.Errorf(core.EFORBIDDEN, "tenant.read_only")
+	}
+	ok, err := s.svc.Authz.Enforce(c.UserContext(), p.UserID, home, core.Permission{Object: core.ObjDescendants, Action: core.ActRead})
+	if err != nil {
+		return tenants.Scope{}, err
+	}
+	if !ok {
+		return tenants.Scope{}, core.Errorf(core.EFORBIDDEN, "auth.wrong_tenant")
+	}
+	return tenants.ReadOnly(t, t.ID), nil
+}
+
+// require checks the caller holds perm in their home tenant.
+func (s *Server) require(c *fiber.Ctx, perm core.Permission) error {
+	ok, err := s.svc.Authz.Enforce(c.UserContext(), principalOf(c).UserID, homeOf(c), perm)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return core.Errorf(core.EFORBIDDEN, "auth.forbidden")
+	}
+	return nil
 }
 
 // transaction runs the rest of the request in one database transaction:

@@ -51,6 +51,10 @@ func statusOf(c core.Code) int {
 		return http.StatusUnprocessableEntity
 	case core.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case core.ETIMEOUT:
+		return http.StatusGatewayTimeout
+	case core.EBADGATEWAY:
+		return http.StatusBadGateway
 	}
 	return http.StatusInternalServerError
 }

@@ -21,6 +21,7 @@ const (
 	accessSignedIn
 	accessPermission
 	accessPlatform
+	accessScene
 )
 
 // Public routes need no credentials (login, health).
@@ -41,6 +42,10 @@ func Platform(object, action string) Access {
 	return Access{kind: accessPlatform, perm: core.Permission{Object: object, Action: action}}
 }
 
+// SceneRoute routes need what the scene's manifest declares for the
+// matched route: checked per request, after the scene is resolved.
+func SceneRoute() Access { return Access{kind: accessScene} }
+
 // String describes the access for docs and tests.
 func (a Access) String() string {
 	switch a.kind {
@@ -52,6 +57,8 @@ func (a Access) String() string {
 		return a.perm.String()
 	case accessPlatform:
 		return "platform:" + a.perm.String()
+	case accessScene:
+		return "scene"
 	}
 	return "unset"
 }

@@ -48,6 +48,10 @@ type Services struct {
 	Audit       Audit
 	Idempotency core.IdempotencyStore
 	Authz       core.Authorizer
+	// Scenes and SceneStore serve scene plugins; nil Scenes leaves the scene
+	// routes out.
+	Scenes     Scenes
+	SceneStore core.SceneStore
 }
 
 // Config tunes the server.
@@ -97,6 +101,9 @@ func New(svc Services, cfg Config) (*Server, error) {
 	groups := [][]Route{
 		s.authRoutes(), s.platformRoutes(), s.tenantRoutes(), s.userRoutes(), s.serviceAccountRoutes(),
 		s.roleRoutes(), s.deputyRoutes(), s.dutyRoutes(), s.auditRoutes(),
+	}
+	if svc.Scenes != nil {
+		groups = append(groups, s.sceneRoutes())
 	}
 	for _, g := range groups {
 		for _, r := range g {

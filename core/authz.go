@@ -31,6 +31,7 @@ const (
 	ObjDeputies        = "deputies"
 	ObjDuty            = "duty"
 	ObjAudit           = "audit"
+	ObjScenes          = "scenes"
 	// ObjDescendants granted for reading lets a user of a city (or district)
 	// congress read the data of the congresses below it. Never for writing.
 	ObjDescendants = "descendants"
@@ -96,5 +97,6 @@ var CorePermissions = []Permission{
 	{ObjDeputies, ActRead}, {ObjDeputies, ActWrite},
 	{ObjDuty, ActRead}, {ObjDuty, ActWrite},
 	{ObjAudit, ActRead},
+	{ObjScenes, ActWrite},
 	{ObjDescendants, ActRead},
 }

@@ -88,4 +88,32 @@ var catalog = map[string]text{
 	"idempotency.key_invalid": {"Idempotency-Key 须为 1–200 个可见 ASCII 字符。", "Idempotency-Key must be 1–200 visible ASCII characters."},
 	"idempotency.mismatch":    {"该 Idempotency-Key 已用于另一个不同的请求。", "This Idempotency-Key was already used for a different request."},
 	"idempotency.secret":      {"该请求已经完成；其中的密钥只显示一次，不能重放。", "This request already completed; the secret it returned is shown only once and cannot be replayed."},
+
+	// Scenes.
+	"scene.not_enabled":           {"该人大未启用这个场景。", "This congress has not enabled this scene."},
+	"scene.not_installed":         {"平台未安装场景“%s”。", "Scene %s is not installed."},
+	"scene.version_not_installed": {"平台未安装场景 %s 的 %s 版本。", "Version %[2]s of scene %[1]s is not installed."},
+	"scene.version_taken":         {"场景 %s 的 %s 版本已由另一个程序文件安装。", "Version %[2]s of scene %[1]s is already installed from a different binary."},
+	"scene.manifest_invalid":      {"场景清单无效：%s", "The scene manifest is invalid: %s"},
+	"scene.not_a_scene":           {"该文件不是可运行的 Renda 场景插件：%s", "The file is not a runnable Renda scene plugin: %s"},
+	"scene.unavailable":           {"场景“%s”暂时不可用，正在恢复，请稍后再试。", "Scene %s is temporarily unavailable and recovering; try again shortly."},
+	"scene.busy":                  {"场景“%s”当前请求过多，请稍后再试。", "Scene %s is handling too many requests; try again shortly."},
+	"scene.timeout":               {"场景“%s”未能及时响应。", "Scene %s did not answer in time."},
+	"scene.failed":                {"场景“%s”处理请求时出错，已记录。", "Scene %s failed to handle the request; it has been logged."},
+	"scene.settings_object":       {"设置须为 JSON 对象。", "Settings must be a JSON object."},
+	"scene.settings_invalid":      {"设置不符合场景的要求：%s", "The settings do not fit the scene's schema: %s"},
+	"scene.tenants_count":         {"须列出 1–500 个人大。", "List 1 to 500 congresses."},
+
+	// Scene documents.
+	"document.not_found":     {"找不到该文档。", "No such document."},
+	"document.exists":        {"该文档编号已存在。", "A document with that id exists."},
+	"document.stale":         {"文档已被他人修改（您的版本 %d，当前版本 %d），请刷新后重试。", "The document changed meanwhile (your version %d, now %d); reload and retry."},
+	"document.id_invalid":    {"文档编号须为 1–100 个字母、数字或 _ . : -。", "Document ids are 1–100 letters, digits or _ . : -."},
+	"document.too_large":     {"文档不能超过 %d KB。", "A document must be at most %d KB."},
+	"document.not_object":    {"文档须为 JSON 对象。", "A document must be a JSON object."},
+	"document.field_invalid": {"字段名“%s”无效。", "Invalid field name %s."},
+	"document.filter_number": {"字段“%s”的筛选值须为数字。", "Filters on %s need a number."},
+	"document.filter_values": {"字段“%s”的筛选值个数不对。", "Wrong number of filter values for %s."},
+	"document.filter_op":     {"不支持的筛选操作“%s”。", "Unsupported filter operation %s."},
+	"document.sum_number":    {"只能对数字字段“%s”求和。", "Only number fields can be summed (%s)."},
 }

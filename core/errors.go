@@ -23,6 +23,8 @@ const (
 	ELOCKED        Code = "locked"        // too many failed attempts; try later
 	ETOOLARGE      Code = "too_large"     // the request body is over the limit
 	EUNAVAILABLE   Code = "unavailable"   // a dependency is down; retry later
+	ETIMEOUT       Code = "timeout"       // a dependency did not answer in time
+	EBADGATEWAY    Code = "bad_gateway"   // a dependency (a scene) failed
 	EINTERNAL      Code = "internal"      // a bug or an outage; details are logged, not shown
 	EUNPROCESSABLE Code = "unprocessable" // well-formed but cannot be applied (e.g. reused idempotency key)
 )

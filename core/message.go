@@ -10,6 +10,9 @@ import (
 type Message struct {
 	Key  string
 	Args []any
+	// ZH and EN, when set, are the text itself: messages written by a scene
+	// plugin, which ships its own translations.
+	ZH, EN string
 }
 
 // Msg returns a Message.
@@ -21,6 +24,12 @@ var Languages = []string{"zh-CN", "en"}
 // Render returns m in lang ("zh-CN" or "en"); an unknown key renders as itself
 // so that a missing translation is visible rather than silent.
 func (m Message) Render(lang string) string {
+	if m.ZH != "" || m.EN != "" {
+		if strings.HasPrefix(lang, "en") && m.EN != "" {
+			return m.EN
+		}
+		return m.ZH
+	}
 	t, ok := catalog[m.Key]
 	if !ok {
 		return m.Key

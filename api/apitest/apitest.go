@@ -12,10 +12,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/renda-platform/renda/api"
 	"github.com/renda-platform/renda/core"
 	"github.com/renda-platform/renda/core/authz"
+	"github.com/renda-platform/renda/core/pluginhost"
 	"github.com/renda-platform/renda/core/store"
 	"github.com/renda-platform/renda/core/store/storetest"
 	"github.com/renda-platform/renda/tenants"
@@ -30,6 +32,8 @@ type Env struct {
 	DB     *storetest.DB
 	Server *api.Server
 	Authz  *authz.Authorizer
+	// Scenes is the plugin runtime (nil unless built WithScenes).
+	Scenes *pluginhost.Host
 	// Tenants by slug: ningbo (city), haishu and jiangbei (districts under
 	// ningbo), gulou (township under haishu).
 	Tenants map[string]*tenants.Tenant
@@ -40,20 +44,58 @@ type Env struct {
 	Users map[string]*core.User
 }
 
+// Option changes how New builds the Env.
+type Option func(*options)
+
+type options struct {
+	scenes *pluginhost.Config
+}
+
+// WithScenes adds the plugin runtime with cfg (RunDir defaults to a
+// temporary folder).
+func WithScenes(cfg pluginhost.Config) Option {
+	return func(o *options) { o.scenes = &cfg }
+}
+
 // New builds an Env on dialect d.
-func New(t testing.TB, d store.Dialect) *Env {
+func New(t testing.TB, d store.Dialect, opts ...Option) *Env {
 	t.Helper()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	db := storetest.Open(t, d)
 	az, err := authz.New(db.Conn, db, core.CorePermissions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(api.Services{DB: db, Tenants: db, Auth: db, Users: db, Deputies: db, Duty: db, Audit: db,
-		Idempotency: db, Authz: az}, api.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoginLimit: 1 << 20})
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := api.Services{DB: db, Tenants: db, Auth: db, Users: db, Deputies: db, Duty: db, Audit: db, Idempotency: db, Authz: az}
+	var host *pluginhost.Host
+	if o.scenes != nil {
+		cfg := *o.scenes
+		if cfg.RunDir == "" {
+			cfg.RunDir = t.TempDir()
+		}
+		if cfg.Logger == nil {
+			cfg.Logger = quiet
+		}
+		if cfg.LogOutput == nil {
+			cfg.LogOutput = io.Discard
+		}
+		host = pluginhost.New(db, az, cfg)
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = host.Shutdown(ctx)
+		})
+		svc.Scenes, svc.SceneStore = host, db
+	}
+	srv, err := api.New(svc, api.Config{Logger: quiet, LoginLimit: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{T: t, DB: db, Server: srv, Authz: az, Tenants: map[string]*tenants.Tenant{}, Tokens: map[string]string{}, Users: map[string]*core.User{}}
+	e := &Env{T: t, DB: db, Server: srv, Authz: az, Scenes: host, Tenants: map[string]*tenants.Tenant{}, Tokens: map[string]string{}, Users: map[string]*core.User{}}
 	ctx := context.Background()
 	for _, tc := range []core.TenantCreate{
 		{Slug: "ningbo", Level: tenants.LevelCity, DivisionCode: "330200", NameZH: "宁波市人大常委会", NameEN: "Ningbo"},

@@ -14,7 +14,7 @@ func TestMigrateDownStatusUp(t *testing.T) {
 			t.Errorf("up on a migrated database: got %q", got)
 		}
 		c.fails(2, "migrate", "down")
-		if got := c.ok("migrate", "down", "--yes"); !strings.Contains(got, "rolled back 00001_platform.sql") {
+		if got := c.ok("migrate", "down", "--yes"); !strings.Contains(got, "rolled back 00002_scenes.sql") {
 			t.Errorf("down: got %q", got)
 		}
 		if got := c.ok("migrate", "status"); !strings.Contains(got, "pending") {
@@ -22,6 +22,9 @@ func TestMigrateDownStatusUp(t *testing.T) {
 		}
 		if r := c.fails(1, "tenant", "list"); !strings.Contains(r.err, "renda migrate up") {
 			t.Errorf("tenant list on an unmigrated database: got %q, want advice to migrate", r.err)
+		}
+		if got := c.ok("migrate", "down", "--yes"); !strings.Contains(got, "rolled back 00001_platform.sql") {
+			t.Errorf("second down: got %q", got)
 		}
 		if got := c.ok("migrate", "down", "--yes"); !strings.Contains(got, "nothing to roll back") {
 			t.Errorf("down with nothing applied: got %q", got)

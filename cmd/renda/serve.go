@@ -4,18 +4,26 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/renda-platform/renda/api"
 	"github.com/renda-platform/renda/core"
 	"github.com/renda-platform/renda/core/authz"
+	"github.com/renda-platform/renda/core/pluginhost"
 	"github.com/renda-platform/renda/core/store"
+	"github.com/renda-platform/renda/plugins/noticeboard"
+	"github.com/renda-platform/renda/tenants"
 )
 
 func newServeCmd(cfg *config) *cobra.Command {
-	var demo bool
+	var (
+		demo   bool
+		scenes []string
+	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the API (migrating the embedded store first)",
@@ -29,14 +37,15 @@ with BYPASSRLS, or a table owner, because row-level security would not bind.
 --demo seeds the demo congresses on first start (see 'renda seed demo').`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serve(cmd.Context(), cmd, cfg, demo)
+			return serve(cmd.Context(), cmd, cfg, demo, scenes)
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "seed the demo congresses if the database has none")
+	cmd.Flags().StringArrayVar(&scenes, "scene", nil, "install (or refresh) the scene plugin binary at PATH before serving; repeatable")
 	return cmd
 }
 
-func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool) error {
+func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, scenes []string) error {
 	log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: mustLevel(cfg.LogLevel)}))
 	embedded := cfg.DatabaseURL == "" || strings.HasPrefix(cfg.DatabaseURL, "sqlite://")
 	if embedded {
@@ -52,17 +61,42 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool) erro
 	if err := db.CheckAppRole(ctx); err != nil {
 		return err
 	}
-	if demo {
-		if err := seedIfEmpty(ctx, db, cmd); err != nil {
-			return err
-		}
-	}
 	az, err := authz.New(db.Conn, db, core.CorePermissions)
 	if err != nil {
 		return err
 	}
+	host := pluginhost.New(db, az, pluginhost.Config{Logger: log, RunDir: filepath.Join(dataDir(cfg), "run")})
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := host.Shutdown(ctx); err != nil {
+			log.Error("scene shutdown", "err", err)
+		}
+	}()
+	if err := host.Load(ctx); err != nil {
+		return err
+	}
+	for _, path := range scenes {
+		rel, err := host.Install(ctx, path)
+		if err != nil {
+			return fmt.Errorf("install scene %s: %w", path, err)
+		}
+		log.Info("scene installed", "scene", rel.SceneID, "version", rel.Version, "sha256", rel.SHA256)
+	}
+	if demo {
+		seeded, err := seedIfEmpty(ctx, db, cmd)
+		if err != nil {
+			return err
+		}
+		if seeded {
+			if err := pilotNoticeBoard(ctx, db, host); err != nil {
+				return err
+			}
+		}
+	}
 	srv, err := api.New(api.Services{
 		DB: db, Tenants: db, Auth: db, Users: db, Deputies: db, Duty: db, Audit: db, Idempotency: db, Authz: az,
+		Scenes: host, SceneStore: db,
 	}, api.Config{SecureCookies: !cfg.Dev, Logger: log})
 	if err != nil {
 		return err
@@ -93,17 +127,46 @@ func migrateEmbedded(ctx context.Context, cfg *config, cmd *cobra.Command) error
 	return nil
 }
 
-// seedIfEmpty seeds the demo when the database has no tenant yet.
-func seedIfEmpty(ctx context.Context, db *store.DB, cmd *cobra.Command) error {
+// seedIfEmpty seeds the demo when the database has no tenant yet, and
+// reports whether it did.
+func seedIfEmpty(ctx context.Context, db *store.DB, cmd *cobra.Command) (bool, error) {
 	ts, err := db.ListTenants(ctx)
+	if err != nil {
+		return false, err
+	}
+	if len(ts) > 0 {
+		return false, nil
+	}
+	return true, seedDemo(asCLI(ctx), db, cmd.OutOrStdout())
+}
+
+// pilotNoticeBoard makes Haishu the demo's pilot district of the notice
+// board, when the notice board is installed: the other districts do not run it.
+func pilotNoticeBoard(ctx context.Context, db *store.DB, host *pluginhost.Host) error {
+	var newest *pluginhost.Release
+	for _, r := range host.Releases() {
+		if r.SceneID == noticeboard.ID {
+			newest = r
+		}
+	}
+	if newest == nil {
+		return nil
+	}
+	t, err := db.TenantBySlug(ctx, "haishu")
 	if err != nil {
 		return err
 	}
-	if len(ts) > 0 {
-		return nil
+	ctx = tenants.WithScope(asCLI(ctx), tenants.Home(t))
+	_, err = host.Enable(ctx, t, noticeboard.ID, newest.Version, "")
+	return err
+}
+
+// dataDir is where the embedded store and the scenes' pid files live.
+func dataDir(cfg *config) string {
+	if p, ok := strings.CutPrefix(cfg.DatabaseURL, "sqlite://"); ok && p != "" {
+		return filepath.Dir(p)
 	}
-	ctx = core.WithPrincipal(ctx, &core.Principal{UserID: "cli", Username: "renda-cli", Kind: core.KindService})
-	return seedDemo(ctx, db, cmd.OutOrStdout())
+	return filepath.Dir(store.DefaultSQLitePath)
 }
 
 func mustLevel(s string) slog.Level {

@@ -360,3 +360,35 @@ func (a *Authorizer) GrantPlatformAdmin(ctx context.Context, userID string) erro
 	a.forget(core.PlatformDomain)
 	return nil
 }
+
+// GrantDefaults adds grants to the tenant's built-in roles (a scene's
+// default permissions when it is enabled), keeping any already there.
+func (a *Authorizer) GrantDefaults(ctx context.Context, t *tenants.Tenant, grants map[string][]core.Permission) error {
+	e, err := a.enforcer(ctx, t.ID, t.PolicyVersion)
+	if err != nil {
+		return err
+	}
+	var rules [][]string
+	for role, perms := range grants {
+		if !slices.Contains(core.BuiltinRoles, role) {
+			return fmt.Errorf("authz: grant defaults: %q is not a built-in role", role)
+		}
+		for _, p := range perms {
+			rule := []string{role, t.ID, p.Object, p.Action}
+			if has, _ := e.HasPolicy(rule[0], rule[1], rule[2], rule[3]); !has {
+				rules = append(rules, rule)
+			}
+		}
+	}
+	if len(rules) == 0 {
+		return nil
+	}
+	ad, err := a.adapter(ctx)
+	if err != nil {
+		return err
+	}
+	if err := ad.AddPolicies("p", "p", rules); err != nil {
+		return fmt.Errorf("authz: grant defaults: %w", err)
+	}
+	return a.changed(ctx, t)
+}

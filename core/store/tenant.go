@@ -59,7 +59,7 @@ func utcPtr(t *time.Time) *time.Time {
 // the isolation tests all walk this one list.
 var tenantTables = []string{
 	"idempotency_keys", "sessions", "api_keys", "deputy_photos", "duty_activities",
-	"users", "deputies", "audit_log", "audit_heads",
+	"users", "deputies", "scene_documents", "tenant_scenes", "audit_log", "audit_heads",
 }
 
 // TenantTables returns the tenant-owned tables (for isolation tests).

@@ -1,0 +1,354 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/renda-platform/renda/core"
+	"github.com/renda-platform/renda/core/pluginhost"
+	"github.com/renda-platform/renda/plugins/scene"
+	"github.com/renda-platform/renda/tenants"
+)
+
+// Scenes is the plugin runtime as the API uses it.
+type Scenes interface {
+	Release(id, version string) (*pluginhost.Release, error)
+	Releases() []*pluginhost.Release
+	Install(ctx context.Context, path string) (*pluginhost.Release, error)
+	Enable(ctx context.Context, t *tenants.Tenant, sceneID, version, settings string) (*core.TenantScene, error)
+	Disable(ctx context.Context, sceneID string) (*core.TenantScene, error)
+	Call(ctx context.Context, rel *pluginhost.Release, in pluginhost.Incoming) (*scene.Response, error)
+	Statuses() []pluginhost.Status
+}
+
+// SceneJSON is a scene as a tenant runs it.
+type SceneJSON struct {
+	ID          string          `json:"id"`
+	Version     string          `json:"version"`
+	Enabled     bool            `json:"enabled"`
+	Title       scene.Text      `json:"title"`
+	Description scene.Text      `json:"description"`
+	Settings    json.RawMessage `json:"settings"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+}
+
+// SceneListJSON lists scenes.
+type SceneListJSON struct {
+	Items []SceneJSON `json:"items"`
+}
+
+// ScenePutJSON enables, pins, configures or disables a scene for a tenant.
+type ScenePutJSON struct {
+	Version  string          `json:"version,omitempty"`
+	Enabled  bool            `json:"enabled"`
+	Settings json.RawMessage `json:"settings,omitempty"`
+}
+
+// ReleaseJSON is an installed scene version.
+type ReleaseJSON struct {
+	ID          string     `json:"id"`
+	Version     string     `json:"version"`
+	SHA256      string     `json:"sha256"`
+	Title       scene.Text `json:"title"`
+	InstalledAt time.Time  `json:"installed_at"`
+	State       string     `json:"state"`
+	PID         int        `json:"pid,omitempty"`
+	Restarts    int        `json:"restarts"`
+	LastError   string     `json:"last_error,omitempty"`
+	Tenants     []string   `json:"tenants"`
+}
+
+// ReleaseListJSON is the catalog.
+type ReleaseListJSON struct {
+	Items []ReleaseJSON `json:"items"`
+}
+
+// SceneInstallJSON installs a scene binary already on the server.
+type SceneInstallJSON struct {
+	Path string `json:"path"`
+}
+
+// SceneRolloutJSON enables (or disables) a scene for several congresses.
+type SceneRolloutJSON struct {
+	Version  string          `json:"version,omitempty"`
+	Tenants  []string        `json:"tenants"`
+	Settings json.RawMessage `json:"settings,omitempty"`
+}
+
+func (s *Server) sceneRoutes() []Route {
+	routes := []Route{
+		{Method: http.MethodGet, Path: "/t/:tenant/scenes", Summary: "The scenes this congress runs", Tag: "scenes",
+			Access: Perm(core.ObjTenant, core.ActRead), Resp: SceneListJSON{}, handler: s.listTenantScenes},
+		{Method: http.MethodPut, Path: "/t/:tenant/scenes/:scene", Summary: "Enable, pin, configure or disable a scene", Tag: "scenes",
+			Access: Perm(core.ObjScenes, core.ActWrite), Body: ScenePutJSON{}, Resp: SceneJSON{}, handler: s.putTenantScene},
+		{Method: http.MethodGet, Path: "/platform/scenes", Summary: "Installed scenes, their processes and which congress runs which version", Tag: "platform",
+			Access: Platform(core.ObjPlatform, core.ActRead), Resp: ReleaseListJSON{}, handler: s.listReleases},
+		{Method: http.MethodPost, Path: "/platform/scenes", Summary: "Install a scene binary present on the server", Tag: "platform",
+			Access: Platform(core.ObjPlatform, core.ActWrite), Body: SceneInstallJSON{}, Resp: ReleaseJSON{}, Status: http.StatusCreated, OwnTx: true, handler: s.installScene},
+		{Method: http.MethodPost, Path: "/platform/scenes/:scene/enable", Summary: "Enable a scene version for several congresses", Tag: "platform",
+			Access: Platform(core.ObjPlatform, core.ActWrite), Body: SceneRolloutJSON{}, Resp: SceneListJSON{}, handler: s.rolloutScene},
+		{Method: http.MethodPost, Path: "/platform/scenes/:scene/disable", Summary: "Disable a scene for several congresses (data kept)", Tag: "platform",
+			Access: Platform(core.ObjPlatform, core.ActWrite), Body: SceneRolloutJSON{}, Resp: SceneListJSON{}, handler: s.rolloutScene},
+	}
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		routes = append(routes, Route{Method: m, Path: "/t/:tenant/scenes/:scene/*", Summary: "A scene's own route (see the scene routes below)", Tag: "scenes",
+			Access: SceneRoute(), OwnTx: true, RawBody: "application/json", handler: s.sceneProxy})
+	}
+	return routes
+}
+
+func sceneJSON(ts *core.TenantScene, rel *pluginhost.Release) SceneJSON {
+	j := SceneJSON{ID: ts.SceneID, Version: ts.Version, Enabled: ts.Enabled, Settings: json.RawMessage(ts.Settings), UpdatedAt: ts.UpdatedAt}
+	if rel != nil {
+		j.Title, j.Description = rel.Manifest.Title, rel.Manifest.Description
+	}
+	return j
+}
+
+func (s *Server) listTenantScenes(c *fiber.Ctx) error {
+	list, err := s.svc.SceneStore.TenantScenes(c.UserContext())
+	if err != nil {
+		return err
+	}
+	out := SceneListJSON{Items: []SceneJSON{}}
+	for _, ts := range list {
+		rel, _ := s.svc.Scenes.Release(ts.SceneID, ts.Version)
+		out.Items = append(out.Items, sceneJSON(ts, rel))
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) putTenantScene(c *fiber.Ctx) error {
+	var in ScenePutJSON
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	ts, err := s.configureScene(c.UserContext(), tenantOf(c), c.Params("scene"), in.Version, in.Enabled, in.Settings)
+	if err != nil {
+		return err
+	}
+	rel, _ := s.svc.Scenes.Release(ts.SceneID, ts.Version)
+	return c.JSON(sceneJSON(ts, rel))
+}
+
+// configureScene enables (at version, or the current or newest one) or
+// disables a scene for one tenant, in ctx's transaction.
+func (s *Server) configureScene(ctx context.Context, t *tenants.Tenant, sceneID, version string, enabled bool, settings json.RawMessage) (*core.TenantScene, error) {
+	ctx = tenants.WithScope(ctx, tenants.Home(t))
+	if !enabled {
+		return s.svc.Scenes.Disable(ctx, sceneID)
+	}
+	if version == "" {
+		if cur, err := s.svc.SceneStore.TenantScene(ctx, sceneID); err == nil {
+			version = cur.Version
+		} else {
+			version = s.newest(sceneID)
+		}
+	}
+	if version == "" {
+		return nil, core.Errorf(core.ENOTFOUND, "scene.not_installed", sceneID)
+	}
+	return s.svc.Scenes.Enable(ctx, t, sceneID, version, string(settings))
+}
+
+// newest returns the highest installed version of a scene.
+func (s *Server) newest(sceneID string) string {
+	v := ""
+	for _, r := range s.svc.Scenes.Releases() {
+		if r.SceneID == sceneID && (v == "" || semver.MustParse(v).LessThan(semver.MustParse(r.Version))) {
+			v = r.Version
+		}
+	}
+	return v
+}
+
+func (s *Server) listReleases(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	running := map[string]pluginhost.Status{}
+	for _, st := range s.svc.Scenes.Statuses() {
+		running[st.SceneID+"@"+st.Version] = st
+	}
+	users := map[string][]string{}
+	ts, err := s.svc.Tenants.ListTenants(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		list, err := s.svc.SceneStore.TenantScenes(tenants.WithScope(ctx, tenants.ReadOnly(t, t.ID)))
+		if err != nil {
+			return err
+		}
+		for _, x := range list {
+			if x.Enabled {
+				users[x.SceneID+"@"+x.Version] = append(users[x.SceneID+"@"+x.Version], t.Slug)
+			}
+		}
+	}
+	out := ReleaseListJSON{Items: []ReleaseJSON{}}
+	for _, r := range s.svc.Scenes.Releases() {
+		k := r.SceneID + "@" + r.Version
+		st, ok := running[k]
+		if !ok {
+			st.State = pluginhost.StateStopped
+		}
+		tl := users[k]
+		if tl == nil {
+			tl = []string{}
+		}
+		out.Items = append(out.Items, ReleaseJSON{ID: r.SceneID, Version: r.Version, SHA256: r.SHA256, Title: r.Manifest.Title,
+			InstalledAt: r.InstalledAt, State: string(st.State), PID: st.PID, Restarts: st.Restarts, LastError: st.LastErr, Tenants: tl})
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) installScene(c *fiber.Ctx) error {
+	var in SceneInstallJSON
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	var v core.Validator
+	v.Text("path", in.Path, 1000)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	r, err := s.svc.Scenes.Install(c.UserContext(), in.Path)
+	if err != nil {
+		return err
+	}
+	return created(c, ReleaseJSON{ID: r.SceneID, Version: r.Version, SHA256: r.SHA256, Title: r.Manifest.Title, InstalledAt: r.InstalledAt,
+		State: string(pluginhost.StateStopped), Tenants: []string{}})
+}
+
+func (s *Server) rolloutScene(c *fiber.Ctx) error {
+	var in SceneRolloutJSON
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	var v core.Validator
+	if len(in.Tenants) == 0 || len(in.Tenants) > 500 {
+		v.Add("tenants", "scene.tenants_count")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	enable := strings.HasSuffix(c.Path(), "/enable")
+	ctx := c.UserContext()
+	out := SceneListJSON{Items: []SceneJSON{}}
+	for i, slug := range in.Tenants {
+		t, err := s.svc.Tenants.TenantBySlug(ctx, slug)
+		if err != nil {
+			return &core.Error{Code: core.EINVALID, Msg: core.Msg("validation.failed"),
+				Fields: []core.FieldError{{Path: "tenants[" + strconv.Itoa(i) + "]", Msg: core.Msg("tenant.not_found")}}}
+		}
+		ts, err := s.configureScene(ctx, t, c.Params("scene"), in.Version, enable, in.Settings)
+		if err != nil {
+			return err
+		}
+		rel, _ := s.svc.Scenes.Release(ts.SceneID, ts.Version)
+		out.Items = append(out.Items, sceneJSON(ts, rel))
+	}
+	return c.JSON(out)
+}
+
+// sceneProxy serves /t/{tenant}/scenes/{scene}/...: the scene must be
+// enabled for the tenant; the manifest route must exist; the caller must
+// hold its permission (or it is public); then the scene's process answers.
+func (s *Server) sceneProxy(c *fiber.Ctx) error {
+	ctx, t := c.UserContext(), tenantOf(c)
+	sceneID := c.Params("scene")
+	ts, err := s.svc.SceneStore.TenantScene(tenants.WithScope(ctx, tenants.ReadOnly(t, t.ID)), sceneID)
+	if err != nil || !ts.Enabled {
+		return core.Errorf(core.ENOTFOUND, "scene.not_enabled")
+	}
+	rel, err := s.svc.Scenes.Release(ts.SceneID, ts.Version)
+	if err != nil {
+		return err
+	}
+	path := "/" + c.Params("*")
+	rt, ok := rel.Match(c.Method(), path)
+	if !ok {
+		return core.Errorf(core.ENOTFOUND, "http.not_found")
+	}
+	in := pluginhost.Incoming{Tenant: t, Method: c.Method(), Path: path, Body: c.Body(), ContentType: string(c.Request().Header.ContentType()),
+		Locale: langOf(c), RequestID: requestID(c), Settings: ts.Settings, Query: map[string][]string{}}
+	c.Context().QueryArgs().VisitAll(func(k, v []byte) { in.Query[string(k)] = append(in.Query[string(k)], string(v)) })
+	p := principalOf(c)
+	switch {
+	case rt.Public && p == nil:
+		in.Scope = tenants.Scope{Tenant: t, ReadTenantIDs: []string{t.ID}}
+		if c.Method() != http.MethodGet {
+			in.Scope = tenants.Home(t)
+		}
+	case p == nil:
+		return core.Errorf(core.EUNAUTHORIZED, "auth.required")
+	default:
+		scope, err := s.scopeFor(c, c.Method())
+		if err != nil {
+			return err
+		}
+		if !rt.Public {
+			if err := s.require(c, pluginhost.Permission(rel.SceneID, rt.Permission)); err != nil {
+				return err
+			}
+		}
+		in.Scope, in.Principal = scope, p
+		for _, pd := range rel.Manifest.Permissions {
+			perm := pd.Object + ":" + pd.Action
+			if ok, _ := s.svc.Authz.Enforce(ctx, p.UserID, homeOf(c), pluginhost.Permission(rel.SceneID, perm)); ok {
+				in.Permissions = append(in.Permissions, perm)
+			}
+		}
+	}
+	resp, err := s.svc.Scenes.Call(ctx, rel, in)
+	if err != nil {
+		if pr, ok := scene.AsProblem(err); ok {
+			return sceneProblem(pr)
+		}
+		return err
+	}
+	for k, v := range resp.Headers {
+		if safeSceneHeader(k) {
+			c.Set(k, v)
+		}
+	}
+	if resp.ContentType != "" {
+		c.Set(fiber.HeaderContentType, resp.ContentType)
+	}
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	status := resp.Status
+	if status < 200 || status > 599 {
+		status = http.StatusOK
+	}
+	return c.Status(status).Send(resp.Body)
+}
+
+// safeSceneHeader lets a scene set only headers that cannot hijack the
+// platform's session or security policy.
+func safeSceneHeader(k string) bool {
+	switch strings.ToLower(k) {
+	case "cache-control", "content-disposition", "etag", "last-modified", "location":
+		return true
+	}
+	return false
+}
+
+// sceneProblem renders a scene's Problem through the one error handler.
+func sceneProblem(p *scene.Problem) error {
+	code := map[string]core.Code{scene.CodeInvalid: core.EINVALID, scene.CodeNotFound: core.ENOTFOUND,
+		scene.CodeConflict: core.ECONFLICT, scene.CodeForbidden: core.EFORBIDDEN}[p.Code]
+	if code == "" {
+		code = core.EUNPROCESSABLE
+	}
+	e := &core.Error{Code: code, Msg: core.Message{Key: p.Key, ZH: p.Message.ZH, EN: p.Message.EN}}
+	for _, f := range p.Fields {
+		e.Fields = append(e.Fields, core.FieldError{Path: f.Path, Msg: core.Message{Key: p.Key, ZH: f.Message.ZH, EN: f.Message.EN}})
+	}
+	return e
+}

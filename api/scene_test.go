@@ -1,0 +1,348 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/renda-platform/renda/api"
+	"github.com/renda-platform/renda/api/apitest"
+	"github.com/renda-platform/renda/core/pluginhost"
+	"github.com/renda-platform/renda/plugins/noticeboard"
+)
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// sceneBinaries builds the scene plugins the runtime tests run as real
+// processes: the notice board at 1.0.0 and 1.1.0, and the hostile scene.
+func sceneBinaries(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "renda-scenes-")
+		if buildErr != nil {
+			return
+		}
+		builds := [][]string{
+			{"-o", filepath.Join(binDir, "noticeboard-1.0.0"), "../cmd/renda-noticeboard"},
+			{"-ldflags", "-X main.version=1.1.0", "-o", filepath.Join(binDir, "noticeboard-1.1.0"), "../cmd/renda-noticeboard"},
+			{"-o", filepath.Join(binDir, "hostile"), "../core/pluginhost/testdata/hostile"},
+		}
+		for _, b := range builds {
+			out, err := exec.Command("go", append([]string{"build"}, b...)...).CombinedOutput()
+			if err != nil {
+				buildErr = fmt.Errorf("go build %v: %v\n%s", b, err, out)
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binDir
+}
+
+// sceneEnv is an API with the plugin runtime and scenes installed.
+func sceneEnv(t *testing.T, d string, bins ...string) *apitest.Env {
+	t.Helper()
+	dir := sceneBinaries(t)
+	e := apitest.New(t, storeDialect(d), apitest.WithScenes(pluginhost.Config{HealthEvery: 500 * time.Millisecond, MaxConcurrent: 8}))
+	for _, b := range bins {
+		r := e.Do(http.MethodPost, "/api/v1/platform/scenes", e.Tokens["ningbo/platform_admin"], map[string]string{"path": filepath.Join(dir, b)})
+		if r.Code != http.StatusCreated {
+			t.Fatalf("install %s: %d %s", b, r.Code, r.Body)
+		}
+	}
+	return e
+}
+
+func enable(t *testing.T, e *apitest.Env, sceneID, version string, slugs ...string) {
+	t.Helper()
+	r := e.Do(http.MethodPost, "/api/v1/platform/scenes/"+sceneID+"/enable", e.Tokens["ningbo/platform_admin"],
+		map[string]any{"version": version, "tenants": slugs})
+	if r.Code != http.StatusOK {
+		t.Fatalf("enable %s@%s for %v: %d %s", sceneID, version, slugs, r.Code, r.Body)
+	}
+}
+
+func TestNoticeBoardScene(t *testing.T) {
+	for _, d := range []string{"sqlite", "postgres"} {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			e := sceneEnv(t, d, "noticeboard-1.0.0")
+			enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+			base := "/api/v1/t/haishu/scenes/" + noticeboard.ID
+			staff, deputy := e.Tokens["haishu/staff"], e.Tokens["haishu/deputy"]
+			r := e.Do(http.MethodPost, base+"/notices", staff, map[string]any{"title": "关于召开代表小组活动的通知", "body": "请各位代表准时参加。", "publish": true})
+			if r.Code != http.StatusCreated {
+				t.Fatalf("post notice: %d %s", r.Code, r.Body)
+			}
+			var n noticeboard.NoticeJSON
+			r.JSON(t, &n)
+			// Deputies read; they may not post.
+			if r := e.Do(http.MethodGet, base+"/notices/"+n.ID, deputy, nil); r.Code != http.StatusOK {
+				t.Errorf("deputy reads: %d %s", r.Code, r.Body)
+			}
+			if r := e.Do(http.MethodPost, base+"/notices", deputy, map[string]any{"title": "x"}); r.Code != http.StatusForbidden {
+				t.Errorf("deputy posts: %d, want 403", r.Code)
+			}
+			// The public route needs no sign-in.
+			pub := e.Do(http.MethodGet, base+"/public/notices", "", nil)
+			var list noticeboard.ListJSON
+			pub.JSON(t, &list)
+			if pub.Code != http.StatusOK || len(list.Items) != 1 {
+				t.Errorf("public list: %d %s", pub.Code, pub.Body)
+			}
+			// A scene's user-facing errors arrive as problem details in the caller's language.
+			bad := e.Do(http.MethodPost, base+"/notices", staff, map[string]any{"title": ""}, "Accept-Language", "en")
+			if p := problemOf(t, bad); bad.Code != http.StatusBadRequest || p.Errors[0].Pointer != "#/title" || p.Errors[0].Detail != "This field is required." {
+				t.Errorf("invalid notice: %d %+v", bad.Code, p)
+			}
+			missing := e.Do(http.MethodGet, base+"/notices/nope", staff, nil)
+			if p := problemOf(t, missing); missing.Code != http.StatusNotFound || p.Code != "notice.not_found" {
+				t.Errorf("missing notice: %d %+v", missing.Code, p)
+			}
+			// Settings are validated against the manifest's schema.
+			put := e.Do(http.MethodPut, "/api/v1/t/haishu/scenes/"+noticeboard.ID, e.Tokens["haishu/tenant_admin"],
+				map[string]any{"enabled": true, "settings": map[string]any{"max_pinned": 99}}, "Accept-Language", "en")
+			if put.Code != http.StatusBadRequest {
+				t.Errorf("bad settings: %d %s", put.Code, put.Body)
+			}
+			// Another district has not enabled it: not found. The city reads, never writes.
+			if r := e.Do(http.MethodGet, "/api/v1/t/jiangbei/scenes/"+noticeboard.ID+"/notices", e.Tokens["jiangbei/staff"], nil); r.Code != http.StatusNotFound {
+				t.Errorf("jiangbei: %d, want 404", r.Code)
+			}
+			if r := e.Do(http.MethodGet, base+"/notices", e.Tokens["jiangbei/tenant_admin"], nil); r.Code != http.StatusForbidden {
+				t.Errorf("jiangbei's admin on haishu: %d, want 403", r.Code)
+			}
+			if r := e.Do(http.MethodGet, base+"/notices/"+n.ID, e.Tokens["ningbo/tenant_admin"], nil); r.Code != http.StatusOK {
+				t.Errorf("city reads haishu's notice: %d %s", r.Code, r.Body)
+			}
+			if r := e.Do(http.MethodDelete, base+"/notices/"+n.ID, e.Tokens["ningbo/tenant_admin"], nil); r.Code != http.StatusForbidden {
+				t.Errorf("city deletes haishu's notice: %d, want 403", r.Code)
+			}
+			// The plugin's audit entry names the scene, version and binary hash.
+			audit := e.Do(http.MethodGet, "/api/v1/t/haishu/audit?action="+noticeboard.ID+".notice.create", e.Tokens["haishu/tenant_admin"], nil)
+			var ap api.PageJSON[api.AuditEntryJSON]
+			audit.JSON(t, &ap)
+			if len(ap.Items) != 1 || !strings.HasPrefix(ap.Items[0].Source, noticeboard.ID+"@1.0.0#") {
+				t.Errorf("plugin audit: %s", audit.Body)
+			}
+			// Disabling keeps the data; enabling brings it back.
+			if r := e.Do(http.MethodPut, "/api/v1/t/haishu/scenes/"+noticeboard.ID, e.Tokens["haishu/tenant_admin"], map[string]any{"enabled": false}); r.Code != http.StatusOK {
+				t.Fatalf("disable: %d %s", r.Code, r.Body)
+			}
+			if r := e.Do(http.MethodGet, base+"/notices", staff, nil); r.Code != http.StatusNotFound {
+				t.Errorf("disabled scene: %d, want 404", r.Code)
+			}
+			enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+			if r := e.Do(http.MethodGet, base+"/notices/"+n.ID, staff, nil); r.Code != http.StatusOK {
+				t.Errorf("re-enabled scene lost its notice: %d", r.Code)
+			}
+		})
+	}
+}
+
+func TestTwoVersionsSideBySide(t *testing.T) {
+	e := sceneEnv(t, "postgres", "noticeboard-1.0.0", "noticeboard-1.1.0")
+	enable(t, e, noticeboard.ID, "1.1.0", "haishu")
+	enable(t, e, noticeboard.ID, "1.0.0", "jiangbei", "gulou")
+	version := func(slug string) string {
+		r := e.Do(http.MethodGet, "/api/v1/t/"+slug+"/scenes/"+noticeboard.ID+"/notices", e.Tokens[slug+"/staff"], nil)
+		var l noticeboard.ListJSON
+		r.JSON(t, &l)
+		return l.SceneVersion
+	}
+	if got := version("haishu"); got != "1.1.0" {
+		t.Errorf("haishu runs %q, want 1.1.0", got)
+	}
+	if got := version("jiangbei"); got != "1.0.0" {
+		t.Errorf("jiangbei runs %q, want 1.0.0", got)
+	}
+	if n := len(e.Scenes.Statuses()); n != 2 {
+		t.Errorf("%d processes for 2 versions", n)
+	}
+	enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+	if got := version("haishu"); got != "1.0.0" {
+		t.Errorf("haishu after re-pin runs %q, want 1.0.0", got)
+	}
+	enable(t, e, noticeboard.ID, "1.1.0", "haishu")
+	if got, other := version("haishu"), version("jiangbei"); got != "1.1.0" || other != "1.0.0" {
+		t.Errorf("after pinning back: haishu %q, jiangbei %q", got, other)
+	}
+	cat := e.Do(http.MethodGet, "/api/v1/platform/scenes", e.Tokens["ningbo/platform_admin"], nil)
+	var rl api.ReleaseListJSON
+	cat.JSON(t, &rl)
+	for _, r := range rl.Items {
+		want := map[string]string{"1.0.0": "jiangbei", "1.1.0": "haishu"}[r.Version]
+		if !strings.Contains(strings.Join(r.Tenants, ","), want) || r.State != "up" {
+			t.Errorf("catalog %s: %+v", r.Version, r)
+		}
+	}
+}
+
+// TestKillScene: kill -9 a scene process during requests. Its routes answer
+// 503 at once while it is down, another scene keeps answering, it is back
+// within a second, and no acknowledged write is lost.
+func TestKillScene(t *testing.T) {
+	e := sceneEnv(t, "postgres", "noticeboard-1.0.0", "hostile")
+	enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+	enable(t, e, "test.hostile", "1.0.0", "haishu")
+	staff := e.Tokens["haishu/staff"]
+	base := "/api/v1/t/haishu/scenes/" + noticeboard.ID
+	pidOf := func() int {
+		for _, st := range e.Scenes.Statuses() {
+			if st.SceneID == noticeboard.ID && st.State == pluginhost.StateUp {
+				return st.PID
+			}
+		}
+		return 0
+	}
+	e.Do(http.MethodGet, base+"/notices", staff, nil)
+	pid := pidOf()
+	if pid == 0 {
+		t.Fatal("no notice-board process")
+	}
+	var (
+		mu    sync.Mutex
+		acked []string
+		codes = map[int]int{}
+		wg    sync.WaitGroup
+		stop  = make(chan struct{})
+	)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				start := time.Now()
+				r := e.Do(http.MethodPost, base+"/notices", staff, map[string]any{"title": fmt.Sprintf("通知 %d-%d", w, i)})
+				mu.Lock()
+				codes[r.Code]++
+				if r.Code == http.StatusCreated {
+					var n noticeboard.NoticeJSON
+					r.JSON(t, &n)
+					acked = append(acked, n.ID)
+				} else if r.Code == http.StatusServiceUnavailable && time.Since(start) > 500*time.Millisecond {
+					t.Errorf("a 503 took %v: it must answer at once", time.Since(start))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	// The other scene keeps answering while the notice board is down.
+	if r := e.Do(http.MethodGet, "/api/v1/t/haishu/scenes/test.hostile/pid", staff, nil); r.Code != http.StatusOK {
+		t.Errorf("other scene during the crash: %d", r.Code)
+	}
+	back := time.Duration(0)
+	for time.Since(killed) < 5*time.Second {
+		if p := pidOf(); p != 0 && p != pid {
+			back = time.Since(killed)
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if back == 0 || back > time.Second {
+		t.Errorf("the scene came back after %v, want within a second", back)
+	}
+	for code, n := range codes {
+		if code != http.StatusCreated && code != http.StatusServiceUnavailable {
+			t.Errorf("%d responses with status %d", n, code)
+		}
+	}
+	// Every acknowledged notice is there.
+	for _, id := range acked {
+		if r := e.Do(http.MethodGet, base+"/notices/"+id, staff, nil); r.Code != http.StatusOK {
+			t.Errorf("acknowledged notice %s lost: %d", id, r.Code)
+		}
+	}
+	t.Logf("statuses %v; %d acknowledged; back after %v", codes, len(acked), back)
+}
+
+// TestHostileScene: every attempt of the hostile scene is refused, and the
+// refusals are audited.
+func TestHostileScene(t *testing.T) {
+	e := sceneEnv(t, "postgres", "hostile")
+	enable(t, e, "test.hostile", "1.0.0", "haishu", "jiangbei")
+	call := func(slug, method, path string) (int, map[string]any) {
+		r := e.Do(method, "/api/v1/t/"+slug+"/scenes/test.hostile"+path, e.Tokens[slug+"/staff"], nil)
+		var m map[string]any
+		if r.Code == http.StatusOK {
+			r.JSON(t, &m)
+		}
+		return r.Code, m
+	}
+	// A capability kept after its request, then used in another tenant's call.
+	if code, _ := call("haishu", http.MethodPost, "/keep"); code != http.StatusOK {
+		t.Fatalf("keep: %d", code)
+	}
+	if _, m := call("jiangbei", http.MethodGet, "/use-kept"); m["ok"] != false || m["key"] != "capability.invalid" {
+		t.Errorf("kept capability in another tenant's call: %v", m)
+	}
+	// Another tenant's documents, by id.
+	_, m := call("haishu", http.MethodPost, "/write")
+	id, _ := m["data"].(string)
+	if _, m := call("jiangbei", http.MethodGet, "/read/"+id); m["ok"] != false || m["code"] != "not_found" {
+		t.Errorf("jiangbei reads haishu's document: %v", m)
+	}
+	if _, m := call("jiangbei", http.MethodGet, "/count"); m["data"] != "0" {
+		t.Errorf("jiangbei counts haishu's documents: %v", m)
+	}
+	// Host services and collections the manifest did not declare.
+	for _, what := range []string{"events", "directory", "duty", "collection"} {
+		if _, m := call("haishu", http.MethodGet, "/undeclared/"+what); m["ok"] != false {
+			t.Errorf("undeclared %s: %v", what, m)
+		}
+	}
+	audit := e.Do(http.MethodGet, "/api/v1/t/haishu/audit?action=scene.refused", e.Tokens["haishu/tenant_admin"], nil)
+	var ap api.PageJSON[api.AuditEntryJSON]
+	audit.JSON(t, &ap)
+	if len(ap.Items) < 3 {
+		t.Errorf("refusals audited: %d entries, want at least 3: %s", len(ap.Items), audit.Body)
+	}
+	// A flood: beyond the per-scene cap, calls are refused at once with 503.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, _ := call("haishu", http.MethodGet, "/slow")
+			mu.Lock()
+			codes[c]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if codes[http.StatusServiceUnavailable] == 0 || codes[http.StatusOK] == 0 || codes[http.StatusOK] > 8 {
+		t.Errorf("flood: %v, want at most 8 served and the rest 503", codes)
+	}
+	if n := e.Scenes.Capabilities().Live(); n != 0 {
+		t.Errorf("%d capabilities outlive their requests", n)
+	}
+}
+

@@ -1,0 +1,407 @@
+package pluginhost
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/renda-platform/renda/core"
+	"github.com/renda-platform/renda/plugins/scene"
+	"github.com/renda-platform/renda/tenants"
+)
+
+// Store is what the host services need of the database.
+type Store interface {
+	core.SceneStore
+	core.DeputyService
+	core.UserService
+	core.DutyService
+	core.AuditRecorder
+}
+
+// services implements scene.HostServices for one scene release: a
+// capability is honoured only if it was issued to this scene and version.
+type services struct {
+	store Store
+	caps  *Capabilities
+	rel   core.SceneRelease
+	man   *scene.Manifest
+	log   *slog.Logger
+}
+
+var _ scene.HostServices = (*services)(nil)
+
+// HostServicesFor returns the host services of one release.
+func HostServicesFor(store Store, caps *Capabilities, rel *core.SceneRelease, man *scene.Manifest, log *slog.Logger) scene.HostServices {
+	return &services{store: store, caps: caps, rel: *rel, man: man, log: log}
+}
+
+var (
+	problemCapability = scene.Forbidden("capability.invalid", scene.T(
+		"能力凭证无效或已过期：场景只能在所服务的请求、事件或任务进行中调用平台服务。",
+		"The capability is invalid or has ended: a scene may call host services only while serving the request, event or job it was issued for."))
+	problemNotImplemented = func(c string) *scene.Problem {
+		return &scene.Problem{Code: scene.CodeForbidden, Key: "capability.not_available",
+			Message: scene.T("平台尚未提供“"+c+"”服务。", "The host does not offer the "+c+" service yet.")}
+	}
+)
+
+// enter resolves a capability and checks the manifest declares the host
+// capability needed; it returns a context scoped to the grant's tenant.
+// Every refusal is logged, and audited in the tenant when it is known.
+func (s *services) enter(ctx context.Context, tok, need string) (context.Context, *Grant, error) {
+	g, ok := s.caps.Resolve(tok, s.rel.SceneID, s.rel.Version)
+	if !ok {
+		s.log.Warn("scene call refused: invalid capability", "scene", s.rel.SceneID, "version", s.rel.Version, "need", need)
+		return nil, nil, problemCapability
+	}
+	ctx = tenants.WithScope(ctx, g.Scope)
+	ctx = core.WithRequestID(ctx, g.RequestID)
+	ctx = core.WithPrincipal(ctx, g.Principal)
+	if !s.man.Has(need) {
+		s.refused(ctx, g, "capability.undeclared", need)
+		return nil, nil, scene.Forbidden("capability.undeclared", scene.T(
+			"场景清单未声明“"+need+"”能力，平台拒绝此调用。", "The scene's manifest does not declare the "+need+" capability; the call is refused."))
+	}
+	return ctx, g, nil
+}
+
+// refused records a refused call in the tenant's audit log (when the scope
+// may write) and the host log.
+func (s *services) refused(ctx context.Context, g *Grant, what, detail string) {
+	s.log.Warn("scene call refused", "scene", s.rel.SceneID, "version", s.rel.Version, "reason", what, "detail", detail, "request_id", g.RequestID)
+	if g.Scope.WriteTenantID == "" {
+		return
+	}
+	err := s.store.Record(ctx, core.AuditRecord{Action: "scene.refused", TargetType: "scene", TargetID: s.rel.SceneID,
+		After: map[string]string{"reason": what, "detail": detail}, Source: s.source()})
+	if err != nil {
+		s.log.Error("audit a refused scene call", "err", err)
+	}
+}
+
+func (s *services) source() string {
+	return s.rel.SceneID + "@" + s.rel.Version + "#" + s.rel.SHA256
+}
+
+// collection returns a declared collection, or a Problem.
+func (s *services) collection(name string) (scene.Collection, error) {
+	c, ok := s.man.Collection(name)
+	if !ok {
+		return c, scene.NotFound("collection.undeclared", scene.T("场景清单未声明集合“"+name+"”。", "The manifest declares no collection "+name+"."))
+	}
+	return c, nil
+}
+
+func field(c scene.Collection, name string) (*core.DocField, error) {
+	for _, ix := range c.Indexes {
+		if ix.Field == name {
+			return &core.DocField{Name: ix.Field, Type: ix.Type}, nil
+		}
+	}
+	return nil, scene.Invalid(scene.Field("field", scene.T("字段“"+name+"”未在清单中声明为索引字段。", "Field "+name+" is not an indexed field of the collection.")))
+}
+
+func docOut(d *core.SceneDocument) *scene.Document {
+	if d == nil {
+		return nil
+	}
+	return &scene.Document{Collection: d.Collection, ID: d.ID, Version: d.Version, Data: d.Data, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+}
+
+func (s *services) StoreCreate(ctx context.Context, tok, collection, id string, data json.RawMessage) (*scene.Document, error) {
+	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.collection(collection); err != nil {
+		return nil, err
+	}
+	d, err := s.store.CreateDocument(ctx, s.rel.SceneID, collection, id, data)
+	return docOut(d), problemOf(err)
+}
+
+func (s *services) StoreGet(ctx context.Context, tok, collection, id string) (*scene.Document, error) {
+	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.collection(collection); err != nil {
+		return nil, err
+	}
+	d, err := s.store.GetDocument(ctx, s.rel.SceneID, collection, id)
+	return docOut(d), problemOf(err)
+}
+
+func (s *services) StoreUpdate(ctx context.Context, tok, collection, id string, version int64, data json.RawMessage) (*scene.Document, error) {
+	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.collection(collection); err != nil {
+		return nil, err
+	}
+	d, err := s.store.UpdateDocument(ctx, s.rel.SceneID, collection, id, version, data)
+	return docOut(d), problemOf(err)
+}
+
+func (s *services) StoreDelete(ctx context.Context, tok, collection, id string, version int64) error {
+	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	if err != nil {
+		return err
+	}
+	if _, err := s.collection(collection); err != nil {
+		return err
+	}
+	return problemOf(s.store.DeleteDocument(ctx, s.rel.SceneID, collection, id, version))
+}
+
+func (s *services) filters(c scene.Collection, fs []scene.Filter) ([]core.DocFilter, error) {
+	out := make([]core.DocFilter, len(fs))
+	for i, f := range fs {
+		df, err := field(c, f.Field)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = core.DocFilter{Field: *df, Op: f.Op, Values: f.Values}
+	}
+	return out, nil
+}
+
+func (s *services) StoreQuery(ctx context.Context, tok, collection string, q scene.Query) ([]*scene.Document, string, error) {
+	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := s.collection(collection)
+	if err != nil {
+		return nil, "", err
+	}
+	dq := core.DocQuery{Limit: q.Limit, Cursor: q.Cursor}
+	if dq.Filters, err = s.filters(c, q.Filters); err != nil {
+		return nil, "", err
+	}
+	sort := q.Sort
+	if sort == "" {
+		sort = "-created_at"
+	}
+	if strings.HasPrefix(sort, "-") {
+		dq.Desc, sort = true, sort[1:]
+	}
+	if sort != "created_at" {
+		if dq.Sort, err = field(c, sort); err != nil {
+			return nil, "", err
+		}
+	}
+	page, err := s.store.QueryDocuments(ctx, s.rel.SceneID, collection, dq)
+	if err != nil {
+		return nil, "", problemOf(err)
+	}
+	out := make([]*scene.Document, len(page.Items))
+	for i, d := range page.Items {
+		out[i] = docOut(d)
+	}
+	return out, page.NextCursor, nil
+}
+
+func (s *services) StoreAggregate(ctx context.Context, tok, collection string, fs []scene.Filter, groupBy, sum string) ([]scene.Group, error) {
+	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.collection(collection)
+	if err != nil {
+		return nil, err
+	}
+	filters, err := s.filters(c, fs)
+	if err != nil {
+		return nil, err
+	}
+	var g, sm *core.DocField
+	if groupBy != "" {
+		if g, err = field(c, groupBy); err != nil {
+			return nil, err
+		}
+	}
+	if sum != "" {
+		if sm, err = field(c, sum); err != nil {
+			return nil, err
+		}
+	}
+	groups, err := s.store.AggregateDocuments(ctx, s.rel.SceneID, collection, filters, g, sm)
+	if err != nil {
+		return nil, problemOf(err)
+	}
+	out := make([]scene.Group, len(groups))
+	for i, x := range groups {
+		out[i] = scene.Group{Key: x.Key, Count: x.Count, Sum: x.Sum}
+	}
+	return out, nil
+}
+
+func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Write, events []scene.EventDraft) ([]*scene.Document, error) {
+	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	if err != nil {
+		return nil, err
+	}
+	if len(events) > 0 {
+		return nil, problemNotImplemented(scene.CapEvents)
+	}
+	if len(writes) == 0 || len(writes) > 100 {
+		return nil, scene.Invalid(scene.Field("writes", scene.T("一次批量写入须有 1–100 项。", "A batch holds 1 to 100 writes.")))
+	}
+	tx, ok := s.store.(core.Transactor)
+	if !ok {
+		return nil, problemNotImplemented("batch")
+	}
+	var out []*scene.Document
+	err = tx.InTx(ctx, func(ctx context.Context) error {
+		for _, w := range writes {
+			if _, err := s.collection(w.Collection); err != nil {
+				return err
+			}
+			data, _ := w.Data.(json.RawMessage)
+			var d *core.SceneDocument
+			var err error
+			switch w.Op {
+			case "create":
+				d, err = s.store.CreateDocument(ctx, s.rel.SceneID, w.Collection, w.ID, data)
+			case "update":
+				d, err = s.store.UpdateDocument(ctx, s.rel.SceneID, w.Collection, w.ID, w.Version, data)
+			case "delete":
+				err = s.store.DeleteDocument(ctx, s.rel.SceneID, w.Collection, w.ID, w.Version)
+			default:
+				err = scene.Invalid(scene.Field("op", scene.T("操作须为 create、update 或 delete。", "The op must be create, update or delete.")))
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, docOut(d))
+		}
+		return nil
+	})
+	return out, problemOf(err)
+}
+
+func (s *services) Publish(ctx context.Context, tok, typ string, payload json.RawMessage) (string, error) {
+	if _, _, err := s.enter(ctx, tok, scene.CapEvents); err != nil {
+		return "", err
+	}
+	return "", problemNotImplemented(scene.CapEvents)
+}
+
+func (s *services) Directory(ctx context.Context, tok, kind, query string, limit int, cursor string) ([]scene.DirectoryEntry, string, error) {
+	ctx, _, err := s.enter(ctx, tok, scene.CapDirectory)
+	if err != nil {
+		return nil, "", err
+	}
+	pr := core.PageRequest{Limit: limit, Cursor: cursor}
+	switch kind {
+	case "deputies":
+		page, err := s.store.ListDeputies(ctx, core.DeputyFilter{Query: query, PageRequest: pr})
+		if err != nil {
+			return nil, "", problemOf(err)
+		}
+		out := make([]scene.DirectoryEntry, len(page.Items))
+		for i, d := range page.Items {
+			out[i] = scene.DirectoryEntry{ID: d.ID, Name: d.Name, Kind: "deputy", Attributes: map[string]string{
+				"level": d.Level, "delegation": d.Delegation, "constituency": d.Constituency, "status": string(d.Status)}}
+		}
+		return out, page.NextCursor, nil
+	case "users":
+		page, err := s.store.ListUsers(ctx, core.UserFilter{Query: query, PageRequest: pr})
+		if err != nil {
+			return nil, "", problemOf(err)
+		}
+		out := make([]scene.DirectoryEntry, len(page.Items))
+		for i, u := range page.Items {
+			out[i] = scene.DirectoryEntry{ID: u.ID, Name: u.DisplayName, Kind: string(u.Kind), Attributes: map[string]string{"username": u.Username, "deputy_id": u.DeputyID}}
+		}
+		return out, page.NextCursor, nil
+	}
+	return nil, "", scene.Invalid(scene.Field("kind", scene.T("目录种类须为 deputies 或 users。", "The kind must be deputies or users.")))
+}
+
+func (s *services) RecordDuty(ctx context.Context, tok string, a scene.DutyActivity) (string, error) {
+	ctx, _, err := s.enter(ctx, tok, scene.CapDuty)
+	if err != nil {
+		return "", err
+	}
+	declared := false
+	for _, k := range s.man.DutyKinds {
+		declared = declared || k.Kind == a.Kind
+	}
+	if !declared {
+		return "", scene.Invalid(scene.Field("kind", scene.T("履职类型“"+a.Kind+"”未在清单中声明。", "Duty kind "+a.Kind+" is not declared in the manifest.")))
+	}
+	act, err := s.store.RecordActivity(ctx, core.DutyActivityInput{DeputyID: a.DeputyID, Kind: a.Kind, Scene: s.rel.SceneID,
+		Ref: a.Ref, Title: a.Title, OccurredAt: a.OccurredAt})
+	if err != nil {
+		return "", problemOf(err)
+	}
+	return act.ID, nil
+}
+
+func (s *services) Audit(ctx context.Context, tok, action, targetType, targetID string, before, after json.RawMessage) error {
+	ctx, _, err := s.enter(ctx, tok, scene.CapAudit)
+	if err != nil {
+		return err
+	}
+	rec := core.AuditRecord{Action: s.rel.SceneID + "." + action, TargetType: targetType, TargetID: targetID, Source: s.source()}
+	if len(before) > 0 && string(before) != "null" {
+		rec.Before = before
+	}
+	if len(after) > 0 && string(after) != "null" {
+		rec.After = after
+	}
+	return problemOf(s.store.Record(ctx, rec))
+}
+
+func (s *services) Notify(ctx context.Context, tok string, _ []string, _, _ scene.Text, _ string) error {
+	if _, _, err := s.enter(ctx, tok, scene.CapNotifications); err != nil {
+		return err
+	}
+	return problemNotImplemented(scene.CapNotifications)
+}
+
+func (s *services) Schedule(ctx context.Context, tok, _ string, _ time.Time, _ string, _ json.RawMessage) error {
+	if _, _, err := s.enter(ctx, tok, scene.CapScheduler); err != nil {
+		return err
+	}
+	return problemNotImplemented(scene.CapScheduler)
+}
+
+// problemOf turns a core error into a scene Problem in both languages, so
+// the scene can show it; internal errors stay errors (the scene sees a
+// failure, the details stay in the host log).
+func problemOf(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := scene.AsProblem(err); ok {
+		return err
+	}
+	var ce *core.Error
+	code := core.ErrorCode(err)
+	if code == core.EINTERNAL || code == core.EUNAVAILABLE {
+		return err
+	}
+	ce, _ = asCore(err)
+	p := &scene.Problem{Key: ce.Msg.Key, Message: scene.T(ce.Msg.Render("zh-CN"), ce.Msg.Render("en"))}
+	switch code {
+	case core.ENOTFOUND:
+		p.Code = scene.CodeNotFound
+	case core.ECONFLICT:
+		p.Code = scene.CodeConflict
+	case core.EFORBIDDEN, core.EUNAUTHORIZED, core.ESUSPENDED:
+		p.Code = scene.CodeForbidden
+	default:
+		p.Code = scene.CodeInvalid
+	}
+	for _, f := range ce.Fields {
+		p.Fields = append(p.Fields, scene.Field(f.Path, scene.T(f.Msg.Render("zh-CN"), f.Msg.Render("en"))))
+	}
+	return p
+}

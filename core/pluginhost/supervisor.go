@@ -1,0 +1,405 @@
+package pluginhost
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	"github.com/renda-platform/renda/core"
+	"github.com/renda-platform/renda/plugins/scene"
+)
+
+// State is the health of a scene process.
+type State string
+
+// Process states.
+const (
+	StateStopped    State = "stopped"    // not started yet, or drained
+	StateStarting   State = "starting"   // being started
+	StateUp         State = "up"         // serving
+	StateRestarting State = "restarting" // crashed or unhealthy; a restart is due
+	StateFailed     State = "failed"     // gave up after repeated failures
+)
+
+// Config tunes the supervisor.
+type Config struct {
+	HealthEvery   time.Duration // default 5s
+	CallTimeout   time.Duration // default 10s: a request's deadline in the scene
+	MaxConcurrent int           // calls in flight per process; default 64
+	// MaxRestarts within RestartWindow before giving up; default 5 in 1 min.
+	MaxRestarts   int
+	RestartWindow time.Duration
+	// RunDir holds pid files, to reap plugins orphaned by a crashed host.
+	RunDir string
+	Logger *slog.Logger
+	// LogOutput receives the plugins' own log lines (default stderr).
+	LogOutput io.Writer
+}
+
+// Supervisor runs scene processes: one per (scene, version) in use,
+// serving every tenant pinned to that version.
+type Supervisor struct {
+	cfg   Config
+	caps  *Capabilities
+	host  func(rel *core.SceneRelease) scene.HostServices
+	log   *slog.Logger
+	mu    sync.Mutex
+	procs map[string]*proc
+	done  chan struct{}
+	wg    sync.WaitGroup
+}
+
+// NewSupervisor returns a supervisor; host builds the host services for one
+// release (bound to that scene and version).
+func NewSupervisor(cfg Config, caps *Capabilities, host func(rel *core.SceneRelease) scene.HostServices) *Supervisor {
+	if cfg.HealthEvery == 0 {
+		cfg.HealthEvery = 5 * time.Second
+	}
+	if cfg.CallTimeout == 0 {
+		cfg.CallTimeout = 10 * time.Second
+	}
+	if cfg.MaxConcurrent == 0 {
+		cfg.MaxConcurrent = 64
+	}
+	if cfg.MaxRestarts == 0 {
+		cfg.MaxRestarts = 5
+	}
+	if cfg.RestartWindow == 0 {
+		cfg.RestartWindow = time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.LogOutput == nil {
+		cfg.LogOutput = os.Stderr
+	}
+	s := &Supervisor{cfg: cfg, caps: caps, host: host, log: cfg.Logger, procs: map[string]*proc{}, done: make(chan struct{})}
+	if cfg.RunDir != "" {
+		reapOrphans(cfg.RunDir, s.log)
+	}
+	return s
+}
+
+// proc is one scene process and its lifecycle.
+type proc struct {
+	rel  core.SceneRelease
+	sem  chan struct{}
+	mu   sync.Mutex
+	st   State
+	cl   *plugin.Client
+	conn *scene.Client
+	// restarts are the times of recent restarts, for giving up.
+	restarts []time.Time
+	lastErr  string
+	pid      int
+	wake     chan struct{}
+}
+
+// Status is a process's state, for the platform console.
+type Status struct {
+	SceneID  string
+	Version  string
+	State    State
+	PID      int
+	Restarts int // in the last RestartWindow
+	LastErr  string
+}
+
+func key(id, version string) string { return id + "@" + version }
+
+// errUnavailable answers while a scene is down: at once, never hanging.
+func errUnavailable(id string) error {
+	return core.Errorf(core.EUNAVAILABLE, "scene.unavailable", id)
+}
+
+// Acquire returns a client of the release's process, starting it if it is
+// not running, and a release function to call when the call is done. While
+// the process is restarting or failed, it answers EUNAVAILABLE at once.
+func (s *Supervisor) Acquire(ctx context.Context, rel *core.SceneRelease) (*scene.Client, func(), error) {
+	p := s.proc(rel)
+	p.mu.Lock()
+	switch p.st {
+	case StateStopped:
+		p.st = StateStarting
+		p.mu.Unlock()
+		if err := s.start(p); err != nil {
+			return nil, nil, err
+		}
+		p.mu.Lock()
+	case StateStarting:
+		p.mu.Unlock()
+		return nil, nil, errUnavailable(rel.SceneID)
+	}
+	if p.st != StateUp {
+		p.mu.Unlock()
+		return nil, nil, errUnavailable(rel.SceneID)
+	}
+	conn := p.conn
+	p.mu.Unlock()
+	select {
+	case p.sem <- struct{}{}:
+	default:
+		return nil, nil, core.Errorf(core.EUNAVAILABLE, "scene.busy", rel.SceneID)
+	}
+	return conn, func() { <-p.sem }, nil
+}
+
+func (s *Supervisor) proc(rel *core.SceneRelease) *proc {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := key(rel.SceneID, rel.Version)
+	p, ok := s.procs[k]
+	if !ok {
+		p = &proc{rel: *rel, st: StateStopped, sem: make(chan struct{}, s.cfg.MaxConcurrent), wake: make(chan struct{}, 1)}
+		s.procs[k] = p
+		s.wg.Add(1)
+		go s.watch(p)
+	}
+	return p
+}
+
+// start launches the process and checks its manifest matches the catalog.
+func (s *Supervisor) start(p *proc) error {
+	cl, conn, err := s.launch(&p.rel)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err != nil {
+		p.st, p.lastErr = StateRestarting, err.Error()
+		s.log.Error("scene failed to start", "scene", p.rel.SceneID, "version", p.rel.Version, "err", err)
+		s.kick(p)
+		return errUnavailable(p.rel.SceneID)
+	}
+	p.cl, p.conn, p.st, p.lastErr = cl, conn, StateUp, ""
+	if rc := cl.ReattachConfig(); rc != nil {
+		p.pid = rc.Pid
+		s.writePID(p.pid)
+	}
+	s.log.Info("scene started", "scene", p.rel.SceneID, "version", p.rel.Version, "pid", p.pid)
+	return nil
+}
+
+func (s *Supervisor) kick(p *proc) {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// launch starts one process with go-plugin: checksum checked (SecureConfig),
+// mutual TLS (AutoMTLS), its own process group, killed with the host
+// (parent-death signal).
+func (s *Supervisor) launch(rel *core.SceneRelease) (*plugin.Client, *scene.Client, error) {
+	cl, conn, err := s.launchBinary(rel.BinaryPath, rel.SHA256, "scene."+rel.SceneID+"@"+rel.Version, s.host(rel))
+	if err != nil {
+		return nil, nil, fmt.Errorf("scene %s@%s: %w", rel.SceneID, rel.Version, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m, err := conn.Manifest(ctx)
+	if err != nil || m.ID != rel.SceneID || m.Version != rel.Version {
+		cl.Kill()
+		return nil, nil, fmt.Errorf("scene %s@%s: the binary reports %s@%s (%v)", rel.SceneID, rel.Version, m.ID, m.Version, err)
+	}
+	return cl, conn, nil
+}
+
+// launchBinary starts a scene binary and dispenses its client.
+func (s *Supervisor) launchBinary(path, sha string, name string, host scene.HostServices) (*plugin.Client, *scene.Client, error) {
+	sum, err := hex.DecodeString(sha)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bad checksum %q: %w", sha, err)
+	}
+	cmd := exec.Command(path)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cl := plugin.NewClient(&plugin.ClientConfig{
+		HandshakeConfig:  scene.Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{scene.ProtocolVersion: {scene.PluginName: scene.NewHostPlugin(host)}},
+		Cmd:              cmd,
+		SecureConfig:     &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()},
+		AutoMTLS:         true,
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		StartTimeout:     10 * time.Second,
+		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
+			grpc.MaxCallRecvMsgSize(scene.MaxMessageBytes), grpc.MaxCallSendMsgSize(scene.MaxMessageBytes))},
+		Logger: hclog.New(&hclog.LoggerOptions{Name: name, Output: s.cfg.LogOutput,
+			JSONFormat: true, Level: hclog.Info}),
+	})
+	rpc, err := cl.Client()
+	if err != nil {
+		cl.Kill()
+		return nil, nil, fmt.Errorf("start: %w", err)
+	}
+	raw, err := rpc.Dispense(scene.PluginName)
+	if err != nil {
+		cl.Kill()
+		return nil, nil, fmt.Errorf("dispense: %w", err)
+	}
+	return cl, raw.(*scene.Client), nil
+}
+
+// watch restarts a crashed or unhealthy process with back-off, and gives
+// up after MaxRestarts within RestartWindow.
+func (s *Supervisor) watch(p *proc) {
+	defer s.wg.Done()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	lastHealth := time.Now()
+	backoff := 100 * time.Millisecond
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-tick.C:
+		case <-p.wake:
+		}
+		p.mu.Lock()
+		st, cl, conn := p.st, p.cl, p.conn
+		p.mu.Unlock()
+		switch st {
+		case StateUp:
+			if cl.Exited() {
+				s.down(p, "the process exited")
+				continue
+			}
+			if time.Since(lastHealth) >= s.cfg.HealthEvery {
+				lastHealth = time.Now()
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				err := conn.Health(ctx)
+				cancel()
+				if err != nil {
+					cl.Kill()
+					s.down(p, "health check failed: "+err.Error())
+				}
+			}
+			backoff = 100 * time.Millisecond
+		case StateRestarting:
+			if !s.allowRestart(p) {
+				continue
+			}
+			select {
+			case <-s.done:
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, 5*time.Second)
+			_ = s.start(p)
+		}
+	}
+}
+
+func (s *Supervisor) down(p *proc, why string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.st != StateUp {
+		return
+	}
+	s.removePID(p.pid)
+	p.st, p.lastErr, p.conn = StateRestarting, why, nil
+	s.log.Warn("scene down", "scene", p.rel.SceneID, "version", p.rel.Version, "reason", why)
+}
+
+// allowRestart records a restart, or marks the process failed when it has
+// restarted too often lately.
+func (s *Supervisor) allowRestart(p *proc) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cutoff := time.Now().Add(-s.cfg.RestartWindow)
+	kept := p.restarts[:0]
+	for _, t := range p.restarts {
+		if t.After(cutoff) {
+			kept = append(kept, t)
+		}
+	}
+	p.restarts = kept
+	if len(p.restarts) >= s.cfg.MaxRestarts {
+		p.st = StateFailed
+		s.log.Error("scene failed: giving up after repeated restarts", "scene", p.rel.SceneID, "version", p.rel.Version, "restarts", len(p.restarts), "last_error", p.lastErr)
+		return false
+	}
+	p.restarts = append(p.restarts, time.Now())
+	return true
+}
+
+// Reset lets a failed scene be started again.
+func (s *Supervisor) Reset(id, version string) {
+	s.mu.Lock()
+	p, ok := s.procs[key(id, version)]
+	s.mu.Unlock()
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	if p.st == StateFailed {
+		p.st, p.restarts = StateStopped, nil
+	}
+	p.mu.Unlock()
+}
+
+// Statuses reports every known process.
+func (s *Supervisor) Statuses() []Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Status, 0, len(s.procs))
+	for _, p := range s.procs {
+		p.mu.Lock()
+		out = append(out, Status{SceneID: p.rel.SceneID, Version: p.rel.Version, State: p.st, PID: p.pid, Restarts: len(p.restarts), LastErr: p.lastErr})
+		p.mu.Unlock()
+	}
+	return out
+}
+
+// Shutdown drains in-flight calls (up to ctx's deadline) and stops every
+// process.
+func (s *Supervisor) Shutdown(ctx context.Context) error {
+	close(s.done)
+	s.wg.Wait()
+	s.mu.Lock()
+	procs := make([]*proc, 0, len(s.procs))
+	for _, p := range s.procs {
+		procs = append(procs, p)
+	}
+	s.mu.Unlock()
+	var errs []error
+	for _, p := range procs {
+		for i := 0; i < cap(p.sem); i++ { // wait for every slot: no call in flight
+			select {
+			case p.sem <- struct{}{}:
+			case <-ctx.Done():
+				errs = append(errs, fmt.Errorf("scene %s: drain: %w", p.rel.SceneID, ctx.Err()))
+				i = cap(p.sem)
+			}
+		}
+		p.mu.Lock()
+		if p.cl != nil {
+			p.cl.Kill()
+			s.removePID(p.pid)
+		}
+		p.st = StateStopped
+		p.mu.Unlock()
+	}
+	return errors.Join(errs...)
+}
+
+// kickByKey asks the watcher to look at a process now (a call just failed
+// as if it were down).
+func (s *Supervisor) kickByKey(id, version string) {
+	s.mu.Lock()
+	p, ok := s.procs[key(id, version)]
+	s.mu.Unlock()
+	if ok {
+		s.kick(p)
+	}
+}

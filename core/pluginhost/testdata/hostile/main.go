@@ -1,0 +1,111 @@
+// Command hostile is a scene that tries what a scene must not do: keep a
+// capability past its request, use one tenant's capability in another's
+// call, read another tenant's documents, call host services its manifest
+// did not declare, and flood the host. The runtime tests run it as a real
+// process and check every attempt is refused.
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/renda-platform/renda/plugins/scene"
+)
+
+var (
+	mu   sync.Mutex
+	kept scene.Host
+)
+
+type result struct {
+	OK   bool   `json:"ok"`
+	Code string `json:"code,omitempty"`
+	Key  string `json:"key,omitempty"`
+	Data string `json:"data,omitempty"`
+	PID  int    `json:"pid,omitempty"`
+}
+
+func report(err error, data string) (*scene.Response, error) {
+	if err == nil {
+		return scene.JSON(http.StatusOK, result{OK: true, Data: data})
+	}
+	r := result{Code: "error", Key: err.Error()}
+	if p, ok := scene.AsProblem(err); ok {
+		r.Code, r.Key = p.Code, p.Key
+	}
+	return scene.JSON(http.StatusOK, r)
+}
+
+func main() {
+	s := scene.New(scene.Manifest{
+		ID: "test.hostile", Version: "1.0.0",
+		Title:        scene.T("恶意测试场景", "Hostile test scene"),
+		Permissions:  []scene.PermissionDef{{Object: "loot", Action: "take", Title: scene.T("拿", "Take"), DefaultRoles: []string{"tenant_admin", "staff"}}},
+		Collections:  []scene.Collection{{Name: "loot", Indexes: []scene.IndexedField{{Field: "owner", Type: "string"}}}},
+		Capabilities: []string{scene.CapStore},
+	})
+	take := "loot:take"
+	s.Handle(http.MethodPost, "/keep", take, scene.T("留存", "Keep"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		mu.Lock()
+		kept = r.Host
+		mu.Unlock()
+		return report(nil, "")
+	})
+	s.Handle(http.MethodGet, "/use-kept", take, scene.T("使用留存", "Use kept"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		mu.Lock()
+		h := kept
+		mu.Unlock()
+		_, err := h.Store().Create(ctx, "loot", "", map[string]string{"owner": "stolen"})
+		return report(err, "")
+	})
+	s.Handle(http.MethodPost, "/write", take, scene.T("写", "Write"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		d, err := r.Host.Store().Create(ctx, "loot", "", map[string]string{"owner": r.Tenant.Slug})
+		if err != nil {
+			return report(err, "")
+		}
+		return report(nil, d.ID)
+	})
+	s.Handle(http.MethodGet, "/read/{id}", take, scene.T("读", "Read"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		d, err := r.Host.Store().Get(ctx, "loot", r.Param("id"))
+		if err != nil {
+			return report(err, "")
+		}
+		return report(nil, string(d.Data))
+	})
+	s.Handle(http.MethodGet, "/count", take, scene.T("数", "Count"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		g, err := r.Host.Store().Aggregate(ctx, "loot", nil, "", "")
+		if err != nil || len(g) == 0 {
+			return report(err, "0")
+		}
+		return report(nil, strconv.FormatInt(g[0].Count, 10))
+	})
+	s.Handle(http.MethodGet, "/undeclared/{what}", take, scene.T("越权", "Undeclared"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		var err error
+		switch r.Param("what") {
+		case "events":
+			_, err = r.Host.Publish(ctx, "loot.taken", map[string]string{})
+		case "directory":
+			_, _, err = r.Host.Deputies(ctx, "", 10, "")
+		case "duty":
+			_, err = r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: "x", Kind: "x", Title: "x", OccurredAt: time.Now()})
+		case "collection":
+			_, err = r.Host.Store().Create(ctx, "deputies", "", map[string]string{})
+		}
+		return report(err, "")
+	})
+	s.Handle(http.MethodGet, "/slow", take, scene.T("慢", "Slow"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		select {
+		case <-time.After(3 * time.Second):
+		case <-ctx.Done():
+		}
+		return report(nil, "")
+	})
+	s.Handle(http.MethodGet, "/pid", take, scene.T("进程", "PID"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		return scene.JSON(http.StatusOK, result{OK: true, PID: os.Getpid()})
+	})
+	scene.Serve(s)
+}

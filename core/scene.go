@@ -1,0 +1,105 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// SceneRelease is one installed version of a scene plugin: its binary, the
+// binary's SHA-256 (checked each time the process starts) and the manifest
+// it reported at install time, as JSON.
+type SceneRelease struct {
+	SceneID     string
+	Version     string
+	BinaryPath  string
+	SHA256      string
+	Manifest    string
+	InstalledAt time.Time
+}
+
+// TenantScene is a scene as one tenant runs it: the version it pinned,
+// whether it is on, and its settings (JSON, valid against the manifest's
+// schema).
+type TenantScene struct {
+	TenantID  string
+	SceneID   string
+	Version   string
+	Enabled   bool
+	Settings  string
+	UpdatedAt time.Time
+}
+
+// SceneDocument is a JSON object a scene stores in one of its collections.
+type SceneDocument struct {
+	Collection string
+	ID         string
+	Version    int64
+	Data       []byte
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// DocField is a declared, indexed field of a collection.
+type DocField struct {
+	Name string
+	Type string // string, number, time, bool
+}
+
+// DocFilter compares a declared field.
+type DocFilter struct {
+	Field  DocField
+	Op     string // eq, ne, lt, lte, gt, gte, in, prefix
+	Values []string
+}
+
+// DocQuery selects documents of one collection.
+type DocQuery struct {
+	Filters []DocFilter
+	Sort    *DocField // nil: created_at
+	Desc    bool
+	Limit   int
+	Cursor  string
+}
+
+// DocGroup is one row of an aggregate.
+type DocGroup struct {
+	Key   string
+	Count int64
+	Sum   float64
+}
+
+// DocWrite is one write of a batch.
+type DocWrite struct {
+	Op         string // create, update, delete
+	Collection string
+	ID         string
+	Version    int64
+	Data       []byte
+}
+
+// SceneStore keeps the scene catalog, each tenant's scenes, and the scenes'
+// documents. Document methods run in the context's tenant scope, for the
+// one scene named: a scene's documents are private to it and its tenant.
+type SceneStore interface {
+	// InstallScene records a release. ECONFLICT if that version is already
+	// installed from a different binary.
+	InstallScene(ctx context.Context, r SceneRelease) error
+	// SceneReleases lists every installed release.
+	SceneReleases(ctx context.Context) ([]*SceneRelease, error)
+	// EnsureSceneIndex creates the index a manifest declares (PostgreSQL).
+	EnsureSceneIndex(ctx context.Context, sceneID, collection string, f DocField) error
+
+	// TenantScenes lists the scope tenant's scenes.
+	TenantScenes(ctx context.Context) ([]*TenantScene, error)
+	// TenantScene returns one, or ENOTFOUND.
+	TenantScene(ctx context.Context, sceneID string) (*TenantScene, error)
+	// PutTenantScene enables, disables, pins or configures a scene.
+	PutTenantScene(ctx context.Context, ts TenantScene) (*TenantScene, error)
+
+	CreateDocument(ctx context.Context, sceneID, collection, id string, data []byte) (*SceneDocument, error)
+	GetDocument(ctx context.Context, sceneID, collection, id string) (*SceneDocument, error)
+	UpdateDocument(ctx context.Context, sceneID, collection, id string, version int64, data []byte) (*SceneDocument, error)
+	DeleteDocument(ctx context.Context, sceneID, collection, id string, version int64) error
+	QueryDocuments(ctx context.Context, sceneID, collection string, q DocQuery) (Page[*SceneDocument], error)
+	AggregateDocuments(ctx context.Context, sceneID, collection string, filters []DocFilter, groupBy, sum *DocField) ([]DocGroup, error)
+}
