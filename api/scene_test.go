@@ -345,4 +345,3 @@ func TestHostileScene(t *testing.T) {
 		t.Errorf("%d capabilities outlive their requests", n)
 	}
 }
-
