@@ -26,6 +26,24 @@ type Scenes interface {
 	Disable(ctx context.Context, sceneID string) (*core.TenantScene, error)
 	Call(ctx context.Context, rel *pluginhost.Release, in pluginhost.Incoming) (*scene.Response, error)
 	Statuses() []pluginhost.Status
+	Events() core.EventStore
+	// Replayed tells the event dispatcher a delivery is due again.
+	Replayed()
+}
+
+// DeliveryJSON is one subscriber's copy of a scene event.
+type DeliveryJSON struct {
+	EventID     string          `json:"event_id"`
+	Type        string          `json:"type"`
+	Source      string          `json:"source"`
+	Subscriber  string          `json:"subscriber"`
+	Payload     json.RawMessage `json:"payload"`
+	OccurredAt  time.Time       `json:"occurred_at"`
+	Attempts    int             `json:"attempts"`
+	NextAt      time.Time       `json:"next_at"`
+	DeliveredAt *time.Time      `json:"delivered_at,omitempty"`
+	DeadAt      *time.Time      `json:"dead_at,omitempty"`
+	LastError   string          `json:"last_error,omitempty"`
 }
 
 // SceneJSON is a scene as a tenant runs it.
@@ -97,6 +115,12 @@ func (s *Server) sceneRoutes() []Route {
 		{Method: http.MethodPost, Path: "/platform/scenes/:scene/disable", Summary: "Disable a scene for several congresses (data kept)", Tag: "platform",
 			Access: Platform(core.ObjPlatform, core.ActWrite), Body: SceneRolloutJSON{}, Resp: SceneListJSON{}, handler: s.rolloutScene},
 	}
+	routes = append(routes,
+		Route{Method: http.MethodGet, Path: "/t/:tenant/scene-deliveries", Summary: "Scene event deliveries (dead=true: the dead-letter list)", Tag: "scenes",
+			Access: Perm(core.ObjScenes, core.ActWrite), Query: deliveryQuery{}, Resp: PageJSON[DeliveryJSON]{}, handler: s.listDeliveries},
+		Route{Method: http.MethodPost, Path: "/t/:tenant/scene-deliveries/:event/:subscriber/replay", Summary: "Deliver an event to a subscriber again", Tag: "scenes",
+			Access: Perm(core.ObjScenes, core.ActWrite), Status: http.StatusNoContent, handler: s.replayDelivery},
+	)
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		routes = append(routes, Route{Method: m, Path: "/t/:tenant/scenes/:scene/*", Summary: "A scene's own route (see the scene routes below)", Tag: "scenes",
 			Access: SceneRoute(), OwnTx: true, RawBody: "application/json", handler: s.sceneProxy})
@@ -351,4 +375,38 @@ func sceneProblem(p *scene.Problem) error {
 		e.Fields = append(e.Fields, core.FieldError{Path: f.Path, Msg: core.Message{Key: p.Key, ZH: f.Message.ZH, EN: f.Message.EN}})
 	}
 	return e
+}
+
+type deliveryQuery struct {
+	Dead string `query:"dead" doc:"true: only deliveries that gave up"`
+	pageQuery
+}
+
+func (s *Server) listDeliveries(c *fiber.Ctx) error {
+	var v core.Validator
+	pr := pageRequest(c, &v)
+	dead := c.Query("dead")
+	if dead != "" {
+		v.OneOf("dead", dead, "true", "false")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	p, err := s.svc.Scenes.Events().Deliveries(c.UserContext(), dead == "true", pr)
+	if err != nil {
+		return err
+	}
+	return c.JSON(pageOf(p, func(d *core.Delivery) DeliveryJSON {
+		return DeliveryJSON{EventID: d.Event.ID, Type: d.Event.Type, Source: d.Event.Source, Subscriber: d.Subscriber,
+			Payload: json.RawMessage(d.Event.Payload), OccurredAt: d.Event.OccurredAt, Attempts: d.Attempts, NextAt: d.NextAt,
+			DeliveredAt: d.DeliveredAt, DeadAt: d.DeadAt, LastError: d.LastError}
+	}))
+}
+
+func (s *Server) replayDelivery(c *fiber.Ctx) error {
+	if err := s.svc.Scenes.Events().ReplayDelivery(c.UserContext(), c.Params("event"), c.Params("subscriber")); err != nil {
+		return err
+	}
+	s.svc.Scenes.Replayed()
+	return noContent(c)
 }

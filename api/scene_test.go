@@ -37,6 +37,7 @@ func sceneBinaries(t *testing.T) string {
 			{"-o", filepath.Join(binDir, "noticeboard-1.0.0"), "../cmd/renda-noticeboard"},
 			{"-ldflags", "-X main.version=1.1.0", "-o", filepath.Join(binDir, "noticeboard-1.1.0"), "../cmd/renda-noticeboard"},
 			{"-o", filepath.Join(binDir, "hostile"), "../core/pluginhost/testdata/hostile"},
+			{"-o", filepath.Join(binDir, "listener"), "../core/pluginhost/testdata/listener"},
 		}
 		for _, b := range builds {
 			out, err := exec.Command("go", append([]string{"build"}, b...)...).CombinedOutput()
@@ -343,5 +344,56 @@ func TestHostileScene(t *testing.T) {
 	}
 	if n := e.Scenes.Capabilities().Live(); n != 0 {
 		t.Errorf("%d capabilities outlive their requests", n)
+	}
+}
+
+// TestEventSubscriberCrash: a subscriber crashes mid-delivery; the event is
+// delivered again after the restart and applied once.
+func TestEventSubscriberCrash(t *testing.T) {
+	t.Setenv("RENDA_TEST_CRASH_ONCE", filepath.Join(t.TempDir(), "crashed"))
+	e := sceneEnv(t, "postgres", "noticeboard-1.0.0", "listener")
+	enable(t, e, noticeboard.ID, "1.0.0", "haishu", "jiangbei")
+	enable(t, e, "test.listener", "1.0.0", "haishu")
+	staff := e.Tokens["haishu/staff"]
+	// A draft publishes nothing; a published notice publishes one event.
+	e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/"+noticeboard.ID+"/notices", staff, map[string]any{"title": "草稿"})
+	r := e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/"+noticeboard.ID+"/notices", staff, map[string]any{"title": "代表接待日安排", "publish": true})
+	if r.Code != http.StatusCreated {
+		t.Fatalf("post: %d %s", r.Code, r.Body)
+	}
+	// Jiangbei publishes too, but no scene there subscribes.
+	e.Do(http.MethodPost, "/api/v1/t/jiangbei/scenes/"+noticeboard.ID+"/notices", e.Tokens["jiangbei/staff"], map[string]any{"title": "x", "publish": true})
+	seen := func() string {
+		r := e.Do(http.MethodGet, "/api/v1/t/haishu/scenes/test.listener/seen", staff, nil)
+		var m map[string]string
+		if r.Code == http.StatusOK {
+			r.JSON(t, &m)
+		}
+		return m["count"]
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for seen() != "1" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got := seen(); got != "1" {
+		t.Fatalf("listener saw %q events, want 1", got)
+	}
+	d := e.Do(http.MethodGet, "/api/v1/t/haishu/scene-deliveries", e.Tokens["haishu/tenant_admin"], nil)
+	var page api.PageJSON[api.DeliveryJSON]
+	d.JSON(t, &page)
+	if len(page.Items) != 1 || page.Items[0].Attempts < 2 || page.Items[0].DeliveredAt == nil || page.Items[0].Subscriber != "test.listener" {
+		t.Errorf("deliveries: %s", d.Body)
+	}
+	// A replay delivers again; the subscriber still applies it once.
+	ev := page.Items[0].EventID
+	if r := e.Do(http.MethodPost, "/api/v1/t/haishu/scene-deliveries/"+ev+"/test.listener/replay", e.Tokens["haishu/tenant_admin"], nil); r.Code != http.StatusNoContent {
+		t.Fatalf("replay: %d %s", r.Code, r.Body)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if got := seen(); got != "1" {
+		t.Errorf("after replay the listener counts %q, want 1", got)
+	}
+	if r := e.Do(http.MethodGet, "/api/v1/t/jiangbei/scene-deliveries", e.Tokens["jiangbei/tenant_admin"], nil); strings.Contains(string(r.Body), ev) {
+		t.Error("jiangbei sees haishu's delivery")
 	}
 }

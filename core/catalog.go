@@ -116,4 +116,8 @@ var catalog = map[string]text{
 	"document.filter_values": {"字段“%s”的筛选值个数不对。", "Wrong number of filter values for %s."},
 	"document.filter_op":     {"不支持的筛选操作“%s”。", "Unsupported filter operation %s."},
 	"document.sum_number":    {"只能对数字字段“%s”求和。", "Only number fields can be summed (%s)."},
+
+	// Scene events.
+	"event.payload_invalid": {"事件内容须为不超过 1 MB 的 JSON。", "An event payload must be JSON of at most 1 MB."},
+	"event.not_found":       {"找不到该事件投递。", "No such event delivery."},
 }

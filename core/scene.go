@@ -103,3 +103,43 @@ type SceneStore interface {
 	QueryDocuments(ctx context.Context, sceneID, collection string, q DocQuery) (Page[*SceneDocument], error)
 	AggregateDocuments(ctx context.Context, sceneID, collection string, filters []DocFilter, groupBy, sum *DocField) ([]DocGroup, error)
 }
+
+// SceneEvent is an event a scene published, kept in the outbox.
+type SceneEvent struct {
+	ID         string
+	Source     string // the publishing scene's id
+	Type       string
+	Payload    []byte
+	OccurredAt time.Time
+}
+
+// Delivery is one subscriber's copy of an event, retried until delivered
+// or dead.
+type Delivery struct {
+	TenantID    string
+	Event       SceneEvent
+	Subscriber  string // a scene id
+	Attempts    int
+	NextAt      time.Time
+	DeliveredAt *time.Time
+	DeadAt      *time.Time
+	LastError   string
+}
+
+// EventStore is the scene events' outbox and delivery ledger, in the
+// context's tenant scope.
+type EventStore interface {
+	// PublishEvent records an event and a delivery per subscriber, in the
+	// context's transaction (so with the writes it describes).
+	PublishEvent(ctx context.Context, source, typ string, payload []byte, subscribers []string) (*SceneEvent, error)
+	// ClaimDeliveries takes up to limit due deliveries and hides them from
+	// other claimers for lease.
+	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]*Delivery, error)
+	// DeliveryDone records the outcome of an attempt: err "" for delivered;
+	// otherwise the next attempt's time, or dead.
+	DeliveryDone(ctx context.Context, eventID, subscriber, errText string, next time.Time, dead bool) error
+	// Deliveries lists deliveries, dead ones only if dead.
+	Deliveries(ctx context.Context, dead bool, p PageRequest) (Page[*Delivery], error)
+	// ReplayDelivery makes a delivery due again. ENOTFOUND if unknown.
+	ReplayDelivery(ctx context.Context, eventID, subscriber string) error
+}

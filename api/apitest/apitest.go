@@ -84,7 +84,13 @@ func New(t testing.TB, d store.Dialect, opts ...Option) *Env {
 			cfg.LogOutput = io.Discard
 		}
 		host = pluginhost.New(db, az, cfg)
+		if err := host.Load(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		evctx, stopEvents := context.WithCancel(context.Background())
+		go host.RunEvents(evctx)
 		t.Cleanup(func() {
+			stopEvents()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			_ = host.Shutdown(ctx)

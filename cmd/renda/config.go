@@ -42,6 +42,10 @@ type config struct {
 	Dev bool `koanf:"dev"`
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration `koanf:"session_ttl"`
+	// TrustedKeys are the publishers' ed25519 public keys that scene
+	// bundles must be signed with: comma-separated base64 keys or files of
+	// them, one a line.
+	TrustedKeys string `koanf:"trusted_keys"`
 }
 
 // defaultConfigFile is read when --config is not given, if it exists.
@@ -64,6 +68,7 @@ func settings() []setting {
 		{"log_level", "log-level", "RENDA_LOG_LEVEL", "log level: debug, info, warn or error", "info"},
 		{"dev", "dev", "RENDA_DEV", "development mode", false},
 		{"session_ttl", "session-ttl", "RENDA_SESSION_TTL", "how long a login lasts, e.g. 12h", 12 * time.Hour},
+		{"trusted_keys", "trusted-keys", "RENDA_TRUSTED_KEYS", "publisher keys scene bundles must be signed with: comma-separated base64 ed25519 public keys or files of them", ""},
 	}
 }
 

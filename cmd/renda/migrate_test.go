@@ -14,8 +14,10 @@ func TestMigrateDownStatusUp(t *testing.T) {
 			t.Errorf("up on a migrated database: got %q", got)
 		}
 		c.fails(2, "migrate", "down")
-		if got := c.ok("migrate", "down", "--yes"); !strings.Contains(got, "rolled back 00002_scenes.sql") {
-			t.Errorf("down: got %q", got)
+		for _, name := range []string{"00003_scene_events.sql", "00002_scenes.sql"} {
+			if got := c.ok("migrate", "down", "--yes"); !strings.Contains(got, "rolled back "+name) {
+				t.Errorf("down: got %q, want %s rolled back", got, name)
+			}
 		}
 		if got := c.ok("migrate", "status"); !strings.Contains(got, "pending") {
 			t.Errorf("status after down: got %q, want pending", got)

@@ -41,6 +41,8 @@ type Host struct {
 
 	mu       sync.RWMutex
 	releases map[string]*Release
+	// wake tells the event dispatcher an event was published.
+	wake chan struct{}
 }
 
 // Release is an installed scene version with its parsed manifest.
@@ -56,9 +58,12 @@ func New(store Store, authz Grants, cfg Config) *Host {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
+	h.wake = make(chan struct{}, 1)
 	h.sup = NewSupervisor(cfg, h.caps, func(rel *core.SceneRelease) scene.HostServices {
 		r := h.release(rel.SceneID, rel.Version)
-		return HostServicesFor(store, h.caps, rel, &r.Manifest, h.log)
+		svc := HostServicesFor(store, h.caps, rel, &r.Manifest, h.log)
+		svc.subscribers, svc.published = h.subscribers, h.wakeDispatcher
+		return svc
 	})
 	return h
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,9 @@ import (
 // Store is what the host services need of the database.
 type Store interface {
 	core.SceneStore
+	core.EventStore
+	core.Transactor
+	ListTenants(ctx context.Context) ([]*tenants.Tenant, error)
 	core.DeputyService
 	core.UserService
 	core.DutyService
@@ -29,13 +33,18 @@ type services struct {
 	rel   core.SceneRelease
 	man   *scene.Manifest
 	log   *slog.Logger
+	// subscribers returns the scenes enabled in ctx's tenant that subscribe
+	// to an event type; published tells the dispatcher there is work.
+	subscribers func(ctx context.Context, typ string) ([]string, error)
+	published   func()
 }
 
 var _ scene.HostServices = (*services)(nil)
 
 // HostServicesFor returns the host services of one release.
-func HostServicesFor(store Store, caps *Capabilities, rel *core.SceneRelease, man *scene.Manifest, log *slog.Logger) scene.HostServices {
-	return &services{store: store, caps: caps, rel: *rel, man: man, log: log}
+func HostServicesFor(store Store, caps *Capabilities, rel *core.SceneRelease, man *scene.Manifest, log *slog.Logger) *services {
+	return &services{store: store, caps: caps, rel: *rel, man: man, log: log,
+		subscribers: func(context.Context, string) ([]string, error) { return nil, nil }, published: func() {}}
 }
 
 var (
@@ -246,18 +255,15 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 	if err != nil {
 		return nil, err
 	}
-	if len(events) > 0 {
-		return nil, problemNotImplemented(scene.CapEvents)
+	if len(events) > 0 && !s.man.Has(scene.CapEvents) {
+		_, _, err := s.enter(ctx, tok, scene.CapEvents)
+		return nil, err
 	}
-	if len(writes) == 0 || len(writes) > 100 {
+	if len(writes)+len(events) == 0 || len(writes) > 100 || len(events) > 100 {
 		return nil, scene.Invalid(scene.Field("writes", scene.T("一次批量写入须有 1–100 项。", "A batch holds 1 to 100 writes.")))
 	}
-	tx, ok := s.store.(core.Transactor)
-	if !ok {
-		return nil, problemNotImplemented("batch")
-	}
 	var out []*scene.Document
-	err = tx.InTx(ctx, func(ctx context.Context) error {
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		for _, w := range writes {
 			if _, err := s.collection(w.Collection); err != nil {
 				return err
@@ -280,16 +286,51 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 			}
 			out = append(out, docOut(d))
 		}
+		for _, e := range events {
+			payload, _ := e.Payload.(json.RawMessage)
+			if _, err := s.publish(ctx, e.Type, payload); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
-	return out, problemOf(err)
+	if err != nil {
+		return nil, problemOf(err)
+	}
+	if len(events) > 0 {
+		s.published()
+	}
+	return out, nil
+}
+
+// publish writes an event to the outbox for every subscriber, in ctx's
+// transaction.
+func (s *services) publish(ctx context.Context, typ string, payload json.RawMessage) (string, error) {
+	if !slices.Contains(s.man.Publishes, typ) {
+		return "", scene.Invalid(scene.Field("type", scene.T("事件类型“"+typ+"”未在清单中声明。", "Event type "+typ+" is not declared in the manifest.")))
+	}
+	subs, err := s.subscribers(ctx, typ)
+	if err != nil {
+		return "", err
+	}
+	ev, err := s.store.PublishEvent(ctx, s.rel.SceneID, typ, payload, subs)
+	if err != nil {
+		return "", err
+	}
+	return ev.ID, nil
 }
 
 func (s *services) Publish(ctx context.Context, tok, typ string, payload json.RawMessage) (string, error) {
-	if _, _, err := s.enter(ctx, tok, scene.CapEvents); err != nil {
+	ctx, _, err := s.enter(ctx, tok, scene.CapEvents)
+	if err != nil {
 		return "", err
 	}
-	return "", problemNotImplemented(scene.CapEvents)
+	id, err := s.publish(ctx, typ, payload)
+	if err != nil {
+		return "", problemOf(err)
+	}
+	s.published()
+	return id, nil
 }
 
 func (s *services) Directory(ctx context.Context, tok, kind, query string, limit int, cursor string) ([]scene.DirectoryEntry, string, error) {

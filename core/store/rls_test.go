@@ -70,6 +70,9 @@ func fillTenant(t *testing.T, db *storetest.DB, tn *tenants.Tenant) {
 	if _, err := db.CreateDocument(ctx, scene, "notices", "", []byte(`{"title":"代表接待日"}`)); err != nil {
 		t.Fatalf("%s: create document: %v", tn.Slug, err)
 	}
+	if _, err := db.PublishEvent(ctx, scene, "notice.published", []byte(`{"id":"n-1"}`), []string{"cn.renda.ledger"}); err != nil {
+		t.Fatalf("%s: publish event: %v", tn.Slug, err)
+	}
 }
 
 // count runs a count query and fails the test on error.
@@ -289,7 +292,7 @@ func TestAuditTamper(t *testing.T) {
 			if pg {
 				return q
 			}
-			return strings.NewReplacer("$1", "?", "$2", "?").Replace(q)
+			return strings.ReplaceAll(q, "$1", "?")
 		}
 		// tamper runs stmt as the owner, lifting the append-only guard where
 		// one would stop it (SQLite guards only against updates).
@@ -301,6 +304,7 @@ func TestAuditTamper(t *testing.T) {
 				off = "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"
 				on = "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"
 			case strings.HasPrefix(stmt, "UPDATE"):
+				// As in migrations/sqlite/00001_platform.sql.
 				off = "DROP TRIGGER audit_log_no_update"
 				on = "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
 			}
@@ -337,7 +341,7 @@ func TestAuditTamper(t *testing.T) {
 		altered, truncated, bystander := mk("ningbo", "330200"), mk("wenzhou", "330300"), mk("jiaxing", "330400")
 
 		if _, err := db.SQL().ExecContext(ctx, rebind("UPDATE audit_log SET actor_name = 'x' WHERE tenant_id = $1"), altered.ID); err == nil {
-			t.Error("the application could update audit_log, want the append-only guard to refuse")
+			t.Error("the application updated audit_log; want it refused (no UPDATE grant on PostgreSQL, trigger on SQLite)")
 		}
 
 		tamper(t, "UPDATE audit_log SET actor_name = 'mallory' WHERE tenant_id = $1 AND seq = 2", altered.ID)

@@ -149,3 +149,15 @@ func (db *DB) Conn(ctx context.Context) *gorm.DB {
 	}
 	return db.gorm.WithContext(ctx)
 }
+
+// readableAs is readable for a query whose tenant-owned table has an alias.
+func readableAs(ctx context.Context, alias string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		s, ok := tenants.FromContext(ctx)
+		if !ok || len(s.ReadTenantIDs) == 0 {
+			_ = q.AddError(errNoScope)
+			return q
+		}
+		return q.Where(alias+".tenant_id IN ?", s.ReadTenantIDs)
+	}
+}

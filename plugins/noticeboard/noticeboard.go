@@ -6,7 +6,9 @@ package noticeboard
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -74,6 +76,16 @@ const settingsSchema = `{
 
 const collection = "notices"
 
+// EventPublished is published, with the notice's id and title, when a
+// notice is published.
+const EventPublished = "notice.published"
+
+// PublishedEvent is the payload of EventPublished.
+type PublishedEvent struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
 var errNotFound = scene.NotFound("notice.not_found", scene.T("找不到该公告。", "No such notice."))
 
 // New returns the scene at the given version.
@@ -91,7 +103,8 @@ func New(version string) *scene.Scene {
 			{Field: "status", Type: "string"}, {Field: "published_at", Type: "time"}, {Field: "pinned", Type: "bool"},
 		}}},
 		Settings:     settingsSchema,
-		Capabilities: []string{scene.CapStore, scene.CapAudit},
+		Publishes:    []string{EventPublished},
+		Capabilities: []string{scene.CapStore, scene.CapAudit, scene.CapEvents},
 	})
 	b := &board{version: version}
 	s.Handle(http.MethodGet, "/notices", "notices:read", scene.T("公告列表", "List notices"), b.list)
@@ -105,6 +118,13 @@ func New(version string) *scene.Scene {
 }
 
 type board struct{ version string }
+
+// newID makes a notice id: time-ordered and unique.
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("n%x%x", time.Now().UnixNano(), b)
+}
 
 func out(d *scene.Document) (NoticeJSON, error) {
 	n := NoticeJSON{ID: d.ID, Version: d.Version}
@@ -151,10 +171,18 @@ func (b *board) create(ctx context.Context, r *scene.Request) (*scene.Response, 
 	if in.Publish {
 		n.Status, n.PublishedAt = "published", time.Now().UTC()
 	}
-	d, err := r.Host.Store().Create(ctx, collection, "", n)
+	// The notice and its event commit together (the host's outbox): a
+	// subscriber never hears of a notice that was not stored.
+	id := newID()
+	var events []scene.EventDraft
+	if in.Publish {
+		events = append(events, scene.EventDraft{Type: EventPublished, Payload: PublishedEvent{ID: id, Title: n.Title}})
+	}
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: collection, ID: id, Data: n}}, events)
 	if err != nil {
 		return nil, err
 	}
+	d := docs[0]
 	if err := r.Host.Audit(ctx, "notice.create", "notice", d.ID, nil, n); err != nil {
 		return nil, err
 	}
@@ -224,17 +252,20 @@ func (b *board) update(ctx context.Context, r *scene.Request) (*scene.Response, 
 		return nil, err
 	}
 	n.Title, n.Body, n.Pinned = in.Title, in.Body, in.Pinned
+	var events []scene.EventDraft
 	if in.Publish && n.Status != "published" {
 		n.Status, n.PublishedAt = "published", time.Now().UTC()
+		events = append(events, scene.EventDraft{Type: EventPublished, Payload: PublishedEvent{ID: d.ID, Title: n.Title}})
 	}
 	version := in.Version
 	if version == 0 {
 		version = d.Version
 	}
-	d, err = st.Update(ctx, collection, d.ID, version, n)
+	docs, err := st.Batch(ctx, []scene.Write{{Op: "update", Collection: collection, ID: d.ID, Version: version, Data: n}}, events)
 	if err != nil {
 		return nil, err
 	}
+	d = docs[0]
 	if err := r.Host.Audit(ctx, "notice.update", "notice", d.ID, before, n); err != nil {
 		return nil, err
 	}

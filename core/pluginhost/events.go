@@ -1,0 +1,138 @@
+package pluginhost
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/renda-platform/renda/core"
+	"github.com/renda-platform/renda/plugins/scene"
+	"github.com/renda-platform/renda/tenants"
+)
+
+// Event delivery: at least once, to every scene enabled in the tenant that
+// subscribes to the type, with retries and back-off; after maxAttempts the
+// delivery is dead and waits for an administrator's replay. Each event has
+// an id, so a subscriber applies it once however often it arrives.
+const (
+	maxAttempts   = 8
+	deliveryLease = 30 * time.Second
+	pollEvery     = time.Second
+)
+
+// systemPrincipal acts for work no person started: event deliveries, jobs.
+var systemPrincipal = &core.Principal{UserID: "system", Username: "system", DisplayName: "system", Kind: core.KindService}
+
+// subscribers returns the scenes enabled in ctx's tenant whose manifest
+// (at the pinned version) subscribes to typ.
+func (h *Host) subscribers(ctx context.Context, typ string) ([]string, error) {
+	list, err := h.store.TenantScenes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, ts := range list {
+		if !ts.Enabled {
+			continue
+		}
+		if r := h.release(ts.SceneID, ts.Version); r != nil && slices.Contains(r.Manifest.Subscribes, typ) {
+			out = append(out, ts.SceneID)
+		}
+	}
+	return out, nil
+}
+
+func (h *Host) wakeDispatcher() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// RunEvents delivers events until ctx ends.
+func (h *Host) RunEvents(ctx context.Context) {
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for {
+		h.DeliverDue(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-h.wake:
+		}
+	}
+}
+
+// DeliverDue makes one pass over every active tenant's due deliveries.
+func (h *Host) DeliverDue(ctx context.Context) {
+	ts, err := h.store.ListTenants(ctx)
+	if err != nil {
+		h.log.Error("event dispatch: list tenants", "err", err)
+		return
+	}
+	for _, t := range ts {
+		if t.Status != tenants.StatusActive || ctx.Err() != nil {
+			continue
+		}
+		tctx := core.WithPrincipal(tenants.WithScope(ctx, tenants.Home(t)), systemPrincipal)
+		due, err := h.store.ClaimDeliveries(tctx, 50, deliveryLease)
+		if err != nil {
+			h.log.Error("event dispatch: claim", "tenant", t.Slug, "err", err)
+			continue
+		}
+		for _, d := range due {
+			h.deliver(tctx, t, d)
+		}
+	}
+}
+
+// deliver makes one attempt and records its outcome.
+func (h *Host) deliver(ctx context.Context, t *tenants.Tenant, d *core.Delivery) {
+	errText := ""
+	if err := h.attempt(ctx, t, d); err != nil {
+		errText = err.Error()
+	}
+	dead := errText != "" && d.Attempts >= maxAttempts
+	backoff := time.Duration(1<<min(d.Attempts, 9)) * time.Second / 2
+	backoff += time.Duration(rand.Int64N(int64(backoff)/4 + 1))
+	if err := h.store.DeliveryDone(ctx, d.Event.ID, d.Subscriber, errText, time.Now().Add(backoff), dead); err != nil {
+		h.log.Error("event dispatch: record", "tenant", t.Slug, "event", d.Event.ID, "err", err)
+	}
+	if errText != "" {
+		h.log.Warn("event delivery failed", "tenant", t.Slug, "event", d.Event.ID, "type", d.Event.Type,
+			"subscriber", d.Subscriber, "attempt", d.Attempts, "dead", dead, "err", errText)
+	}
+}
+
+func (h *Host) attempt(ctx context.Context, t *tenants.Tenant, d *core.Delivery) error {
+	ts, err := h.store.TenantScene(ctx, d.Subscriber)
+	if err != nil || !ts.Enabled {
+		return core.Errorf(core.EUNAVAILABLE, "scene.not_enabled")
+	}
+	rel, err := h.Release(ts.SceneID, ts.Version)
+	if err != nil {
+		return err
+	}
+	conn, done, err := h.sup.Acquire(ctx, &rel.SceneRelease)
+	if err != nil {
+		return err
+	}
+	defer done()
+	scope := tenants.Home(t)
+	tok, revoke := h.caps.Issue(Grant{Scope: scope, Principal: systemPrincipal, SceneID: rel.SceneID, Version: rel.Version,
+		SHA256: rel.SHA256, Manifest: &rel.Manifest}, h.sup.cfg.CallTimeout+time.Second)
+	defer revoke()
+	cctx, cancel := context.WithTimeout(ctx, h.sup.cfg.CallTimeout)
+	defer cancel()
+	return conn.DeliverEvent(cctx, tok, scene.Event{ID: d.Event.ID, Type: d.Event.Type, Source: d.Event.Source, Payload: d.Event.Payload,
+		OccurredAt: d.Event.OccurredAt.Format(time.RFC3339Nano), Attempt: d.Attempts,
+		Tenant: scene.Tenant{Slug: t.Slug, Level: string(t.Level), NameZH: t.NameZH, NameEN: t.NameEN}})
+}
+
+// Events returns the event store (for the dead-letter list).
+func (h *Host) Events() core.EventStore { return h.store }
+
+// Replayed wakes the dispatcher after an administrator's replay.
+func (h *Host) Replayed() { h.wakeDispatcher() }

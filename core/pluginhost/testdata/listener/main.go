@@ -1,0 +1,49 @@
+// Command listener is a test scene that subscribes to the notice board's
+// notice.published events. While the file named by RENDA_TEST_CRASH_ONCE
+// does not exist, it creates it and crashes mid-delivery; after that it
+// applies each event once, keyed by the event id.
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"strconv"
+
+	"github.com/renda-platform/renda/plugins/scene"
+)
+
+func main() {
+	s := scene.New(scene.Manifest{
+		ID: "test.listener", Version: "1.0.0",
+		Title:        scene.T("事件订阅测试", "Event listener test"),
+		Permissions:  []scene.PermissionDef{{Object: "seen", Action: "read", Title: scene.T("查看", "Read"), DefaultRoles: []string{"tenant_admin", "staff"}}},
+		Collections:  []scene.Collection{{Name: "seen", Indexes: []scene.IndexedField{{Field: "type", Type: "string"}}}},
+		Capabilities: []string{scene.CapStore},
+	})
+	s.OnEvent("notice.published", func(ctx context.Context, e *scene.Event) error {
+		if mark := os.Getenv("RENDA_TEST_CRASH_ONCE"); mark != "" {
+			if _, err := os.Stat(mark); os.IsNotExist(err) {
+				_ = os.WriteFile(mark, nil, 0o600)
+				os.Exit(3)
+			}
+		}
+		_, err := e.Host.Store().Create(ctx, "seen", e.ID, map[string]any{"type": e.Type, "attempt": e.Attempt, "payload": e.Payload})
+		if p, ok := scene.AsProblem(err); ok && p.Code == scene.CodeConflict {
+			return nil // seen before: applied once
+		}
+		return err
+	})
+	s.Handle(http.MethodGet, "/seen", "seen:read", scene.T("已收到", "Seen"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		g, err := r.Host.Store().Aggregate(ctx, "seen", nil, "", "")
+		if err != nil {
+			return nil, err
+		}
+		n := int64(0)
+		if len(g) > 0 {
+			n = g[0].Count
+		}
+		return scene.JSON(http.StatusOK, map[string]string{"count": strconv.FormatInt(n, 10)})
+	})
+	scene.Serve(s)
+}
