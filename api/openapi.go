@@ -23,6 +23,7 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		paths[p][strings.ToLower(r.Method)] = operation(r, schemas)
 	}
+	s.sceneOperations(paths)
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
@@ -212,4 +213,44 @@ func schemaOrRef(t reflect.Type, schemas map[string]any) map[string]any {
 		return ref(t, schemas)
 	}
 	return schemaOf(t, schemas)
+}
+
+// sceneOperations describes every installed scene's routes, as each
+// tenant that enables the scene sees them.
+func (s *Server) sceneOperations(paths map[string]map[string]any) {
+	if s.svc.Scenes == nil {
+		return
+	}
+	for _, rel := range s.svc.Scenes.Releases() {
+		for _, rt := range rel.Manifest.Routes {
+			p := "/t/{tenant}/scenes/" + rel.SceneID + rt.Path
+			if paths[p] == nil {
+				paths[p] = map[string]any{}
+			}
+			params := []any{map[string]any{"name": "tenant", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
+			for _, seg := range strings.Split(rt.Path, "/") {
+				if strings.HasPrefix(seg, "{") {
+					params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+				}
+			}
+			access := "scene:" + rt.Permission
+			if rt.Public {
+				access = "public"
+			}
+			op := map[string]any{
+				"summary":         rt.Summary.EN,
+				"description":     rt.Summary.ZH,
+				"tags":            []string{"scene " + rel.SceneID},
+				"operationId":     strings.ToLower(rt.Method) + "_" + strings.NewReplacer(".", "_", "-", "_", "/", "_", "{", "", "}", "").Replace(rel.SceneID+rt.Path) + "_" + strings.ReplaceAll(rel.Version, ".", "_"),
+				"x-access":        access,
+				"x-scene-version": rel.Version,
+				"parameters":      params,
+				"responses": map[string]any{
+					"200":     map[string]any{"description": "the scene's answer"},
+					"default": map[string]any{"description": "problem details", "content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}},
+				},
+			}
+			paths[p][strings.ToLower(rt.Method)] = op
+		}
+	}
 }

@@ -25,8 +25,13 @@ var (
 )
 
 // sceneBinaries builds the scene plugins the runtime tests run as real
-// processes: the notice board at 1.0.0 and 1.1.0, and the hostile scene.
+// processes: the notice board at 1.0.0 and 1.1.0, and the test scenes.
 func sceneBinaries(t *testing.T) string {
+	t.Helper()
+	return sceneBinariesB(t)
+}
+
+func sceneBinariesB(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "renda-scenes-")
@@ -180,6 +185,10 @@ func TestTwoVersionsSideBySide(t *testing.T) {
 	enable(t, e, noticeboard.ID, "1.1.0", "haishu")
 	if got, other := version("haishu"), version("jiangbei"); got != "1.1.0" || other != "1.0.0" {
 		t.Errorf("after pinning back: haishu %q, jiangbei %q", got, other)
+	}
+	doc := e.Do(http.MethodGet, "/api/v1/openapi.json", "", nil)
+	if !strings.Contains(string(doc.Body), `"/t/{tenant}/scenes/renda.notice-board/notices/{id}"`) {
+		t.Error("the OpenAPI document lacks the notice board's routes")
 	}
 	cat := e.Do(http.MethodGet, "/api/v1/platform/scenes", e.Tokens["ningbo/platform_admin"], nil)
 	var rl api.ReleaseListJSON
