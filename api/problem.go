@@ -130,6 +130,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 // pointer turns a dotted field path ("grants[2].action") into a JSON
 // pointer ("#/grants/2/action"), as RFC 9457's errors[] examples use.
 func pointer(path string) string {
+	if path == "" || path == "$" {
+		return "#" // the whole document
+	}
 	out := []byte("#/")
 	for i := 0; i < len(path); i++ {
 		switch ch := path[i]; ch {

@@ -141,10 +141,13 @@ func BenchmarkSceneColdStart(b *testing.B) {
 			b.Fatal(err)
 		}
 		done()
+		b.StopTimer()
+		time.Sleep(100 * time.Millisecond) // let it settle before reading its memory
 		for _, st := range sup.Statuses() {
 			rss = rssKB(st.PID)
 		}
 		_ = sup.Shutdown(b.Context())
+		b.StartTimer()
 	}
 	b.ReportMetric(float64(rss)/1024, "idle-RSS-MiB")
 }
