@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -330,7 +333,15 @@ func (s *Server) sceneProxy(c *fiber.Ctx) error {
 			}
 		}
 	}
-	resp, err := s.svc.Scenes.Call(ctx, rel, in)
+	if key := c.Get("Idempotency-Key"); key != "" && c.Method() == http.MethodPost && p != nil {
+		return s.idempotentScene(c, key, func() error { return s.callScene(c, rel, in) })
+	}
+	return s.callScene(c, rel, in)
+}
+
+// callScene calls the scene and writes its answer.
+func (s *Server) callScene(c *fiber.Ctx, rel *pluginhost.Release, in pluginhost.Incoming) error {
+	resp, err := s.svc.Scenes.Call(c.UserContext(), rel, in)
 	if err != nil {
 		if pr, ok := scene.AsProblem(err); ok {
 			return sceneProblem(pr)
@@ -409,4 +420,53 @@ func (s *Server) replayDelivery(c *fiber.Ctx) error {
 	}
 	s.svc.Scenes.Replayed()
 	return noContent(c)
+}
+
+// idempotentScene honours Idempotency-Key on a scene POST. The scene
+// writes through the host in its own transactions, so the claim cannot
+// commit with them: it is committed first (pending), the scene is called,
+// and the answer is saved; a concurrent retry waits for the answer, and a
+// failed call releases the claim so a retry runs again.
+func (s *Server) idempotentScene(c *fiber.Ctx, key string, call func() error) error {
+	if !validIdemKey(key) {
+		return core.Errorf(core.EINVALID, "idempotency.key_invalid")
+	}
+	p := principalOf(c)
+	ctx := tenants.WithScope(c.UserContext(), tenants.Home(homeOf(c)))
+	sum := sha256.Sum256(append([]byte(c.Method()+" "+c.Path()+"\n"), c.Body()...))
+	fp := hex.EncodeToString(sum[:])
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		prev, err := s.svc.Idempotency.ClaimIdempotencyKey(ctx, p.UserID, key, fp)
+		if err != nil {
+			return err
+		}
+		if prev == nil {
+			break
+		}
+		if prev.Fingerprint != fp {
+			return core.Errorf(core.EUNPROCESSABLE, "idempotency.mismatch")
+		}
+		if prev.Status != 0 {
+			c.Set("Idempotent-Replayed", "true")
+			c.Set(fiber.HeaderContentType, prev.ContentType)
+			return c.Status(prev.Status).Send(prev.Body)
+		}
+		if time.Now().After(deadline) {
+			return core.Errorf(core.ECONFLICT, "idempotency.pending")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := call(); err != nil {
+		if rerr := s.svc.Idempotency.ReleaseIdempotencyKey(ctx, p.UserID, key); rerr != nil {
+			s.log.Error("release idempotency key", "err", rerr)
+		}
+		return err
+	}
+	resp := c.Response()
+	if resp.StatusCode() >= 500 {
+		return s.svc.Idempotency.ReleaseIdempotencyKey(ctx, p.UserID, key)
+	}
+	return s.svc.Idempotency.SaveIdempotentResponse(ctx, p.UserID, key, core.StoredResponse{
+		Fingerprint: fp, Status: resp.StatusCode(), ContentType: string(resp.Header.ContentType()), Body: bytes.Clone(resp.Body()),
+	})
 }

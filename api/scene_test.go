@@ -406,3 +406,46 @@ func TestEventSubscriberCrash(t *testing.T) {
 		t.Error("jiangbei sees haishu's delivery")
 	}
 }
+
+// TestSceneIdempotency: ten concurrent POSTs to a scene with one
+// Idempotency-Key create one notice and all get the same answer.
+func TestSceneIdempotency(t *testing.T) {
+	e := sceneEnv(t, "postgres", "noticeboard-1.0.0")
+	enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+	base := "/api/v1/t/haishu/scenes/" + noticeboard.ID
+	staff := e.Tokens["haishu/staff"]
+	ids := make([]string, 10)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.Do(http.MethodPost, base+"/notices", staff, map[string]any{"title": "网格员巡查通知"}, "Idempotency-Key", "retry-42")
+			if r.Code != http.StatusCreated {
+				t.Errorf("post %d: %d %s", i, r.Code, r.Body)
+				return
+			}
+			var n noticeboard.NoticeJSON
+			r.JSON(t, &n)
+			ids[i] = n.ID
+		}()
+	}
+	wg.Wait()
+	for i, id := range ids {
+		if id != ids[0] {
+			t.Errorf("post %d got notice %q, want %q", i, id, ids[0])
+		}
+	}
+	var list noticeboard.ListJSON
+	e.Do(http.MethodGet, base+"/notices", staff, nil).JSON(t, &list)
+	if len(list.Items) != 1 {
+		t.Errorf("%d notices, want 1", len(list.Items))
+	}
+	// A failed request releases its key: a corrected retry with it runs.
+	if r := e.Do(http.MethodPost, base+"/notices", staff, map[string]any{"title": ""}, "Idempotency-Key", "retry-43"); r.Code != http.StatusBadRequest {
+		t.Fatalf("invalid post: %d", r.Code)
+	}
+	if r := e.Do(http.MethodPost, base+"/notices", staff, map[string]any{"title": ""}, "Idempotency-Key", "retry-43"); r.Code != http.StatusBadRequest {
+		t.Errorf("retried invalid post: %d, want 400 again", r.Code)
+	}
+}

@@ -87,6 +87,7 @@ var catalog = map[string]text{
 	// Idempotency.
 	"idempotency.key_invalid": {"Idempotency-Key 须为 1–200 个可见 ASCII 字符。", "Idempotency-Key must be 1–200 visible ASCII characters."},
 	"idempotency.mismatch":    {"该 Idempotency-Key 已用于另一个不同的请求。", "This Idempotency-Key was already used for a different request."},
+	"idempotency.pending":     {"相同 Idempotency-Key 的请求仍在处理中，请稍后重试。", "A request with this Idempotency-Key is still being processed; retry shortly."},
 	"idempotency.secret":      {"该请求已经完成；其中的密钥只显示一次，不能重放。", "This request already completed; the secret it returned is shown only once and cannot be replayed."},
 
 	// Scenes.

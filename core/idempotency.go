@@ -22,6 +22,9 @@ type IdempotencyStore interface {
 	ClaimIdempotencyKey(ctx context.Context, userID, key, fingerprint string) (*StoredResponse, error)
 	// SaveIdempotentResponse stores the answer for a claimed key.
 	SaveIdempotentResponse(ctx context.Context, userID, key string, r StoredResponse) error
+	// ReleaseIdempotencyKey forgets a claim whose request failed, so that a
+	// retry runs again.
+	ReleaseIdempotencyKey(ctx context.Context, userID, key string) error
 }
 
 // Transactor runs work in one database transaction under the context's

@@ -62,3 +62,11 @@ func (db *DB) SaveIdempotentResponse(ctx context.Context, userID, key string, r 
 		return core.Wrap("save idempotent response", err)
 	})
 }
+
+// ReleaseIdempotencyKey implements core.IdempotencyStore.
+func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID, key string) error {
+	return db.run(ctx, func(tx *gorm.DB) error {
+		err := tx.Scopes(writable(ctx)).Where("user_id = ? AND key = ? AND status = 0", userID, key).Delete(&idempotencyRow{}).Error
+		return core.Wrap("release idempotency key", err)
+	})
+}
