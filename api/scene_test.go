@@ -449,3 +449,35 @@ func TestSceneIdempotency(t *testing.T) {
 		t.Errorf("retried invalid post: %d, want 400 again", r.Code)
 	}
 }
+
+// TestSceneTimerAndInbox: a scene schedules a durable timer; when it fires
+// the scene's job notifies the user, whose inbox shows it in their language.
+func TestSceneTimerAndInbox(t *testing.T) {
+	e := sceneEnv(t, "sqlite", "listener")
+	enable(t, e, "test.listener", "1.0.0", "haishu")
+	staff := e.Tokens["haishu/staff"]
+	if r := e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/test.listener/remind", staff, nil); r.Code != http.StatusNoContent {
+		t.Fatalf("remind: %d %s", r.Code, r.Body)
+	}
+	var page api.PageJSON[api.NotificationJSON]
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		page = api.PageJSON[api.NotificationJSON]{}
+		e.Do(http.MethodGet, "/api/v1/t/haishu/inbox?unread=true", staff, nil, "Accept-Language", "en").JSON(t, &page)
+		if len(page.Items) > 0 {
+			break
+		}
+	}
+	if len(page.Items) != 1 || page.Items[0].Title != "Reminder: deadline near" || page.Items[0].Source != "test.listener" {
+		t.Fatalf("inbox: %+v", page.Items)
+	}
+	if r := e.Do(http.MethodPost, "/api/v1/t/haishu/inbox/"+page.Items[0].ID+"/read", staff, nil); r.Code != http.StatusNoContent {
+		t.Errorf("mark read: %d %s", r.Code, r.Body)
+	}
+	e.Do(http.MethodGet, "/api/v1/t/haishu/inbox?unread=true", staff, nil).JSON(t, &page)
+	if len(page.Items) != 0 {
+		t.Errorf("unread after marking read: %d", len(page.Items))
+	}
+	if r := e.Do(http.MethodPost, "/api/v1/t/haishu/inbox/"+page.NextCursor+"x/read", e.Tokens["haishu/deputy"], nil); r.Code != http.StatusNotFound {
+		t.Errorf("marking another's notification: %d, want 404", r.Code)
+	}
+}

@@ -48,6 +48,7 @@ type Services struct {
 	Audit       Audit
 	Idempotency core.IdempotencyStore
 	Authz       core.Authorizer
+	Inbox       core.InboxStore
 	// Scenes and SceneStore serve scene plugins; nil Scenes leaves the scene
 	// routes out.
 	Scenes     Scenes
@@ -100,7 +101,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	v1.Get("/openapi.json", s.openAPI)
 	groups := [][]Route{
 		s.authRoutes(), s.platformRoutes(), s.tenantRoutes(), s.userRoutes(), s.serviceAccountRoutes(),
-		s.roleRoutes(), s.deputyRoutes(), s.dutyRoutes(), s.auditRoutes(),
+		s.roleRoutes(), s.deputyRoutes(), s.dutyRoutes(), s.auditRoutes(), s.inboxRoutes(),
 	}
 	if svc.Scenes != nil {
 		groups = append(groups, s.sceneRoutes())

@@ -121,4 +121,8 @@ var catalog = map[string]text{
 	// Scene events.
 	"event.payload_invalid": {"事件内容须为不超过 1 MB 的 JSON。", "An event payload must be JSON of at most 1 MB."},
 	"event.not_found":       {"找不到该事件投递。", "No such event delivery."},
+
+	// Notifications.
+	"notify.users_count":     {"须指定 1–1000 个接收人。", "Name 1 to 1000 recipients."},
+	"notification.not_found": {"找不到该通知。", "No such notification."},
 }

@@ -21,12 +21,18 @@ type SceneRelease struct {
 // whether it is on, and its settings (JSON, valid against the manifest's
 // schema).
 type TenantScene struct {
-	TenantID  string
-	SceneID   string
-	Version   string
-	Enabled   bool
-	Settings  string
-	UpdatedAt time.Time
+	TenantID string
+	SceneID  string
+	Version  string
+	Enabled  bool
+	Settings string
+	// AllowedHosts are the hosts (host or host:port) the scene may call
+	// through the host's outbound HTTP in this tenant.
+	AllowedHosts []string
+	// SigningSecret signs the scene's outbound requests in this tenant, so
+	// the receiving platform can check they come from Renda.
+	SigningSecret string
+	UpdatedAt     time.Time
 }
 
 // SceneDocument is a JSON object a scene stores in one of its collections.
@@ -142,4 +148,51 @@ type EventStore interface {
 	Deliveries(ctx context.Context, dead bool, p PageRequest) (Page[*Delivery], error)
 	// ReplayDelivery makes a delivery due again. ENOTFOUND if unknown.
 	ReplayDelivery(ctx context.Context, eventID, subscriber string) error
+}
+
+// Notification is a message in a user's in-app inbox.
+type Notification struct {
+	ID        string
+	UserID    string
+	Source    string // "core" or a scene id
+	TitleZH   string
+	TitleEN   string
+	BodyZH    string
+	BodyEN    string
+	Link      string
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+// Timer is a durable, one-shot run of a scene's job in a tenant. Scheduling
+// the same key again replaces it. Cron jobs are timers that reschedule
+// themselves (key "cron:<job>").
+type Timer struct {
+	TenantID string
+	SceneID  string
+	Key      string
+	Job      string
+	DueAt    time.Time
+	Payload  []byte
+	Attempts int
+}
+
+// InboxStore keeps users' notifications, in the context's tenant scope.
+type InboxStore interface {
+	// Notify puts one notification per user; ENOTFOUND names an unknown user.
+	Notify(ctx context.Context, n Notification, userIDs []string) error
+	// Inbox lists a user's notifications, newest first.
+	Inbox(ctx context.Context, userID string, unreadOnly bool, p PageRequest) (Page[*Notification], error)
+	// MarkRead marks a user's notification read.
+	MarkRead(ctx context.Context, userID, id string) error
+}
+
+// TimerStore keeps scenes' durable timers, in the context's tenant scope.
+type TimerStore interface {
+	PutTimer(ctx context.Context, t Timer, onlyIfMissing bool) error
+	// ClaimTimers takes up to limit due timers and hides them for lease.
+	ClaimTimers(ctx context.Context, limit int, lease time.Duration) ([]*Timer, error)
+	// TimerDone deletes a fired timer, or reschedules a failed one at retry
+	// (dead: delete it and keep the error in the log).
+	TimerDone(ctx context.Context, sceneID, key string, due time.Time, errText string, retry *time.Time) error
 }

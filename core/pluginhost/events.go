@@ -65,7 +65,8 @@ func (h *Host) RunEvents(ctx context.Context) {
 	}
 }
 
-// DeliverDue makes one pass over every active tenant's due deliveries.
+// DeliverDue makes one pass over every active tenant's due event
+// deliveries and timers.
 func (h *Host) DeliverDue(ctx context.Context) {
 	ts, err := h.store.ListTenants(ctx)
 	if err != nil {
@@ -85,6 +86,7 @@ func (h *Host) DeliverDue(ctx context.Context) {
 		for _, d := range due {
 			h.deliver(tctx, t, d)
 		}
+		h.fireTimers(tctx, t)
 	}
 }
 

@@ -257,6 +257,9 @@ func (h *Host) Enable(ctx context.Context, t *tenants.Tenant, sceneID, version, 
 	if err := h.authz.GrantDefaults(ctx, t, grants); err != nil {
 		return nil, err
 	}
+	if err := h.ensureCron(ctx, rel); err != nil {
+		return nil, err
+	}
 	return ts, nil
 }
 

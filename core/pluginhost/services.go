@@ -17,6 +17,8 @@ import (
 type Store interface {
 	core.SceneStore
 	core.EventStore
+	core.InboxStore
+	core.TimerStore
 	core.Transactor
 	ListTenants(ctx context.Context) ([]*tenants.Tenant, error)
 	core.DeputyService
@@ -400,18 +402,28 @@ func (s *services) Audit(ctx context.Context, tok, action, targetType, targetID 
 	return problemOf(s.store.Record(ctx, rec))
 }
 
-func (s *services) Notify(ctx context.Context, tok string, _ []string, _, _ scene.Text, _ string) error {
-	if _, _, err := s.enter(ctx, tok, scene.CapNotifications); err != nil {
+func (s *services) Notify(ctx context.Context, tok string, userIDs []string, title, body scene.Text, link string) error {
+	ctx, _, err := s.enter(ctx, tok, scene.CapNotifications)
+	if err != nil {
 		return err
 	}
-	return problemNotImplemented(scene.CapNotifications)
+	n := core.Notification{Source: s.rel.SceneID, TitleZH: title.ZH, TitleEN: title.EN, BodyZH: body.ZH, BodyEN: body.EN, Link: link}
+	return problemOf(s.store.Notify(ctx, n, userIDs))
 }
 
-func (s *services) Schedule(ctx context.Context, tok, _ string, _ time.Time, _ string, _ json.RawMessage) error {
-	if _, _, err := s.enter(ctx, tok, scene.CapScheduler); err != nil {
+func (s *services) Schedule(ctx context.Context, tok, job string, at time.Time, key string, payload json.RawMessage) error {
+	ctx, _, err := s.enter(ctx, tok, scene.CapScheduler)
+	if err != nil {
 		return err
 	}
-	return problemNotImplemented(scene.CapScheduler)
+	if !slices.ContainsFunc(s.man.Jobs, func(j scene.JobDef) bool { return j.Name == job }) {
+		return scene.Invalid(scene.Field("job", scene.T("任务“"+job+"”未在清单中声明。", "Job "+job+" is not declared in the manifest.")))
+	}
+	if key == "" {
+		key = newTimerKey()
+	}
+	t := core.Timer{SceneID: s.rel.SceneID, Key: "t:" + key, Job: job, DueAt: at, Payload: payload}
+	return problemOf(s.store.PutTimer(ctx, t, false))
 }
 
 // problemOf turns a core error into a scene Problem in both languages, so

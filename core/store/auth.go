@@ -391,3 +391,10 @@ func (db *DB) RevokeAPIKey(ctx context.Context, userID, keyID string) error {
 		return db.audit(ctx, tx, change{action: "api_key.revoke", targetType: "api_key", targetID: keyID})
 	})
 }
+
+// newSecret returns 32 random bytes, base64url.
+func newSecret() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

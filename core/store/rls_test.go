@@ -73,6 +73,17 @@ func fillTenant(t *testing.T, db *storetest.DB, tn *tenants.Tenant) {
 	if _, err := db.PublishEvent(ctx, scene, "notice.published", []byte(`{"id":"n-1"}`), []string{"cn.renda.ledger"}); err != nil {
 		t.Fatalf("%s: publish event: %v", tn.Slug, err)
 	}
+	if err := db.PutTimer(ctx, core.Timer{SceneID: scene, Key: "t:1", Job: "remind", DueAt: time.Now().Add(time.Hour)}, false); err != nil {
+		t.Fatalf("%s: put timer: %v", tn.Slug, err)
+	}
+	users, err := db.ListUsers(ctx, core.UserFilter{})
+	if err != nil || len(users.Items) == 0 {
+		t.Fatalf("%s: list users: %v", tn.Slug, err)
+	}
+	n := core.Notification{Source: scene, TitleZH: "提醒", TitleEN: "Reminder"}
+	if err := db.Notify(ctx, n, []string{users.Items[0].ID}); err != nil {
+		t.Fatalf("%s: notify: %v", tn.Slug, err)
+	}
 }
 
 // count runs a count query and fails the test on error.

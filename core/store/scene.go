@@ -26,18 +26,25 @@ type sceneReleaseRow struct {
 func (sceneReleaseRow) TableName() string { return "scene_catalog" }
 
 type tenantSceneRow struct {
-	TenantID  string `gorm:"column:tenant_id;primaryKey"`
-	SceneID   string `gorm:"primaryKey"`
-	Version   string
-	Enabled   bool
-	Settings  string
-	UpdatedAt time.Time
+	TenantID      string `gorm:"column:tenant_id;primaryKey"`
+	SceneID       string `gorm:"primaryKey"`
+	Version       string
+	Enabled       bool
+	Settings      string
+	AllowedHosts  string
+	SigningSecret string
+	UpdatedAt     time.Time
 }
 
 func (tenantSceneRow) TableName() string { return "tenant_scenes" }
 
 func (r *tenantSceneRow) toDomain() *core.TenantScene {
-	return &core.TenantScene{TenantID: r.TenantID, SceneID: r.SceneID, Version: r.Version, Enabled: r.Enabled, Settings: r.Settings, UpdatedAt: r.UpdatedAt.UTC()}
+	ts := &core.TenantScene{TenantID: r.TenantID, SceneID: r.SceneID, Version: r.Version, Enabled: r.Enabled, Settings: r.Settings,
+		SigningSecret: r.SigningSecret, UpdatedAt: r.UpdatedAt.UTC()}
+	if r.AllowedHosts != "" {
+		ts.AllowedHosts = strings.Split(r.AllowedHosts, ",")
+	}
+	return ts
 }
 
 var _ core.SceneStore = (*DB)(nil)
@@ -123,21 +130,38 @@ func (db *DB) PutTenantScene(ctx context.Context, ts core.TenantScene) (*core.Te
 		if err := tx.Scopes(readable(ctx)).Where("scene_id = ?", ts.SceneID).Take(&prev).Error; err == nil {
 			before = prev.toDomain()
 		}
-		row := tenantSceneRow{TenantID: tenantID, SceneID: ts.SceneID, Version: ts.Version, Enabled: ts.Enabled, Settings: ts.Settings, UpdatedAt: db.now()}
+		row := tenantSceneRow{TenantID: tenantID, SceneID: ts.SceneID, Version: ts.Version, Enabled: ts.Enabled, Settings: ts.Settings,
+			AllowedHosts: strings.Join(ts.AllowedHosts, ","), SigningSecret: ts.SigningSecret, UpdatedAt: db.now()}
 		if row.Settings == "" {
 			row.Settings = "{}"
+		}
+		if row.SigningSecret == "" && before != nil {
+			row.SigningSecret = before.SigningSecret
+		}
+		if row.SigningSecret == "" {
+			row.SigningSecret = newSecret()
 		}
 		if before == nil {
 			err = tx.Create(&row).Error
 		} else {
 			err = tx.Model(&tenantSceneRow{}).Scopes(writable(ctx)).Where("scene_id = ?", ts.SceneID).
-				Updates(map[string]any{"version": row.Version, "enabled": row.Enabled, "settings": row.Settings, "updated_at": row.UpdatedAt}).Error
+				Updates(map[string]any{"version": row.Version, "enabled": row.Enabled, "settings": row.Settings, "allowed_hosts": row.AllowedHosts,
+					"signing_secret": row.SigningSecret, "updated_at": row.UpdatedAt}).Error
 		}
 		if err != nil {
 			return core.Wrap("put tenant scene", err)
 		}
 		out = row.toDomain()
-		return db.audit(ctx, tx, change{action: "scene.configure", targetType: "scene", targetID: ts.SceneID, before: before, after: out})
+		// The audit log records the configuration, never the secret.
+		redact := func(t *core.TenantScene) any {
+			if t == nil {
+				return nil
+			}
+			c := *t
+			c.SigningSecret = ""
+			return c
+		}
+		return db.audit(ctx, tx, change{action: "scene.configure", targetType: "scene", targetID: ts.SceneID, before: redact(before), after: redact(out)})
 	})
 	return out, err
 }

@@ -58,7 +58,7 @@ func utcPtr(t *time.Time) *time.Time {
 // that deleting in this order never trips a foreign key. Export, delete and
 // the isolation tests all walk this one list.
 var tenantTables = []string{
-	"idempotency_keys", "sessions", "api_keys", "deputy_photos", "duty_activities", "scene_deliveries", "scene_events",
+	"idempotency_keys", "sessions", "api_keys", "deputy_photos", "duty_activities", "scene_deliveries", "scene_events", "notifications", "scene_timers",
 	"users", "deputies", "scene_documents", "tenant_scenes", "audit_log", "audit_heads",
 }
 
@@ -230,7 +230,7 @@ func statusVerb(s tenants.Status) string {
 }
 
 // secretColumns are left out of exports: an export is data, not credentials.
-var secretColumns = map[string]bool{"password_hash": true, "token_hash": true, "key_hash": true, "body": true}
+var secretColumns = map[string]bool{"password_hash": true, "token_hash": true, "key_hash": true, "body": true, "signing_secret": true}
 
 // ExportTenant implements core.TenantService.
 func (db *DB) ExportTenant(ctx context.Context, slug string, w io.Writer) error {

@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
+	"github.com/robfig/cron/v3"
 )
 
 // ProtocolVersion is the scene protocol this SDK speaks.
@@ -193,6 +194,16 @@ func (m *Manifest) Validate() error {
 	for _, c := range m.Capabilities {
 		if !slices.Contains(knownCaps, c) {
 			add("capability %q: unknown", c)
+		}
+	}
+	for _, j := range m.Jobs {
+		if !namePattern.MatchString(j.Name) {
+			add("job %q: lowercase name", j.Name)
+		}
+		if j.Cron != "" {
+			if _, err := cron.ParseStandard(j.Cron); err != nil {
+				add("job %s: cron %q: %v", j.Name, j.Cron, err)
+			}
 		}
 	}
 	for _, k := range m.DutyKinds {

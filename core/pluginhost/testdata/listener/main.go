@@ -6,9 +6,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/renda-platform/renda/plugins/scene"
 )
@@ -19,7 +21,28 @@ func main() {
 		Title:        scene.T("事件订阅测试", "Event listener test"),
 		Permissions:  []scene.PermissionDef{{Object: "seen", Action: "read", Title: scene.T("查看", "Read"), DefaultRoles: []string{"tenant_admin", "staff"}}},
 		Collections:  []scene.Collection{{Name: "seen", Indexes: []scene.IndexedField{{Field: "type", Type: "string"}}}},
-		Capabilities: []string{scene.CapStore},
+		Capabilities: []string{scene.CapStore, scene.CapScheduler, scene.CapNotifications},
+	})
+	// POST /remind schedules the "remind" job 200 ms ahead; the job notifies
+	// the caller and records that it ran.
+	s.OnJob("remind", "", func(ctx context.Context, j *scene.Job) error {
+		var p struct{ User string }
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return err
+		}
+		if _, err := j.Host.Store().Create(ctx, "seen", "job-"+p.User, map[string]string{"type": "job"}); err != nil {
+			if pr, ok := scene.AsProblem(err); !ok || pr.Code != scene.CodeConflict {
+				return err
+			}
+		}
+		return j.Host.Notify(ctx, []string{p.User}, scene.T("督办提醒：期限将至", "Reminder: deadline near"), scene.T("请及时处理。", "Please act."), "")
+	})
+	s.Handle(http.MethodPost, "/remind", "seen:read", scene.T("提醒", "Remind"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		err := r.Host.Schedule(ctx, "remind", time.Now().Add(200*time.Millisecond), "r-"+r.Principal.UserID, map[string]string{"User": r.Principal.UserID})
+		if err != nil {
+			return nil, err
+		}
+		return scene.NoContent()
 	})
 	s.OnEvent("notice.published", func(ctx context.Context, e *scene.Event) error {
 		if mark := os.Getenv("RENDA_TEST_CRASH_ONCE"); mark != "" {
