@@ -310,11 +310,17 @@ func (db *DB) fieldExpr(f core.DocField) (string, error) {
 	if !fieldNamePattern.MatchString(f.Name) {
 		return "", fieldErr("field", "document.field_invalid", f.Name)
 	}
+	// A number field holding something else (a string, say) counts as
+	// missing rather than failing the query; the expressions match the
+	// indexes renda_scene_index creates.
 	if db.dialect == Postgres {
 		if f.Type == "number" {
-			return fmt.Sprintf("((data->>'%s')::numeric)", f.Name), nil
+			return fmt.Sprintf("(CASE WHEN jsonb_typeof(data->'%[1]s') = 'number' THEN (data->>'%[1]s')::numeric END)", f.Name), nil
 		}
 		return fmt.Sprintf("(data->>'%s')", f.Name), nil
+	}
+	if f.Type == "number" {
+		return fmt.Sprintf("(CASE WHEN json_type(data, '$.%[1]s') IN ('integer', 'real') THEN json_extract(data, '$.%[1]s') END)", f.Name), nil
 	}
 	if f.Type == "bool" {
 		return fmt.Sprintf("(CASE json_type(data, '$.%s') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' END)", f.Name), nil

@@ -66,7 +66,7 @@ BEGIN
     RAISE EXCEPTION 'renda_scene_index: invalid identifier';
   END IF;
   expr := CASE p_type
-    WHEN 'number' THEN format('((data->>%L)::numeric)', p_field)
+    WHEN 'number' THEN format('(CASE WHEN jsonb_typeof(data->%L) = ''number'' THEN (data->>%L)::numeric END)', p_field, p_field)
     ELSE format('(data->>%L)', p_field)
   END;
   name := 'sd_' || substr(md5(p_scene || '/' || p_collection || '/' || p_field || '/' || p_type), 1, 20);
