@@ -27,6 +27,7 @@ type Scenes interface {
 	Install(ctx context.Context, path string) (*pluginhost.Release, error)
 	Enable(ctx context.Context, t *tenants.Tenant, sceneID, version, settings string) (*core.TenantScene, error)
 	Disable(ctx context.Context, sceneID string) (*core.TenantScene, error)
+	AllowHosts(ctx context.Context, sceneID string, hosts []string) (*core.TenantScene, error)
 	Call(ctx context.Context, rel *pluginhost.Release, in pluginhost.Incoming) (*scene.Response, error)
 	Statuses() []pluginhost.Status
 	Events() core.EventStore
@@ -57,7 +58,9 @@ type SceneJSON struct {
 	Title       scene.Text      `json:"title"`
 	Description scene.Text      `json:"description"`
 	Settings    json.RawMessage `json:"settings"`
-	UpdatedAt   time.Time       `json:"updated_at"`
+	// AllowedHosts are the hosts the scene may call for this congress.
+	AllowedHosts []string  `json:"allowed_hosts"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // SceneListJSON lists scenes.
@@ -66,10 +69,12 @@ type SceneListJSON struct {
 }
 
 // ScenePutJSON enables, pins, configures or disables a scene for a tenant.
+// AllowedHosts, when present, replaces the hosts the scene may call.
 type ScenePutJSON struct {
-	Version  string          `json:"version,omitempty"`
-	Enabled  bool            `json:"enabled"`
-	Settings json.RawMessage `json:"settings,omitempty"`
+	Version      string          `json:"version,omitempty"`
+	Enabled      bool            `json:"enabled"`
+	Settings     json.RawMessage `json:"settings,omitempty"`
+	AllowedHosts *[]string       `json:"allowed_hosts,omitempty"`
 }
 
 // ReleaseJSON is an installed scene version.
@@ -132,7 +137,11 @@ func (s *Server) sceneRoutes() []Route {
 }
 
 func sceneJSON(ts *core.TenantScene, rel *pluginhost.Release) SceneJSON {
-	j := SceneJSON{ID: ts.SceneID, Version: ts.Version, Enabled: ts.Enabled, Settings: json.RawMessage(ts.Settings), UpdatedAt: ts.UpdatedAt}
+	j := SceneJSON{ID: ts.SceneID, Version: ts.Version, Enabled: ts.Enabled, Settings: json.RawMessage(ts.Settings),
+		AllowedHosts: ts.AllowedHosts, UpdatedAt: ts.UpdatedAt}
+	if j.AllowedHosts == nil {
+		j.AllowedHosts = []string{}
+	}
 	if rel != nil {
 		j.Title, j.Description = rel.Manifest.Title, rel.Manifest.Description
 	}
@@ -160,6 +169,11 @@ func (s *Server) putTenantScene(c *fiber.Ctx) error {
 	ts, err := s.configureScene(c.UserContext(), tenantOf(c), c.Params("scene"), in.Version, in.Enabled, in.Settings)
 	if err != nil {
 		return err
+	}
+	if in.AllowedHosts != nil {
+		if ts, err = s.svc.Scenes.AllowHosts(c.UserContext(), ts.SceneID, *in.AllowedHosts); err != nil {
+			return err
+		}
 	}
 	rel, _ := s.svc.Scenes.Release(ts.SceneID, ts.Version)
 	return c.JSON(sceneJSON(ts, rel))

@@ -2,12 +2,17 @@ package api_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -16,6 +21,7 @@ import (
 	"github.com/renda-platform/renda/api/apitest"
 	"github.com/renda-platform/renda/core/pluginhost"
 	"github.com/renda-platform/renda/plugins/noticeboard"
+	"github.com/renda-platform/renda/tenants"
 )
 
 var (
@@ -479,5 +485,77 @@ func TestSceneTimerAndInbox(t *testing.T) {
 	}
 	if r := e.Do(http.MethodPost, "/api/v1/t/haishu/inbox/"+page.NextCursor+"x/read", e.Tokens["haishu/deputy"], nil); r.Code != http.StatusNotFound {
 		t.Errorf("marking another's notification: %d, want 404", r.Code)
+	}
+}
+
+// TestSceneOutboundHTTPAndFiles: a scene reaches only the hosts its tenant
+// allowed, signed; other hosts and redirects are refused. Files are
+// type-checked and private to the tenant.
+func TestSceneOutboundHTTPAndFiles(t *testing.T) {
+	var gotSig atomic.Bool
+	var secret atomic.Value
+	remote := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if s, _ := secret.Load().(string); s != "" && pluginhost.VerifySignature(r, s, body, time.Now(), time.Minute) {
+			gotSig.Store(true)
+		}
+		if r.URL.Path == "/redirect" {
+			http.Redirect(w, r, "http://example.invalid/", http.StatusFound)
+			return
+		}
+		_, _ = w.Write([]byte("accepted"))
+	}))
+	defer remote.Close()
+	e := sceneEnv(t, "postgres", "hostile")
+	enable(t, e, "test.hostile", "1.0.0", "haishu")
+	admin, staff := e.Tokens["haishu/tenant_admin"], e.Tokens["haishu/staff"]
+	fetch := func(u string) map[string]any {
+		r := e.Do(http.MethodGet, "/api/v1/t/haishu/scenes/test.hostile/fetch?url="+url.QueryEscape(u), staff, nil)
+		var m map[string]any
+		r.JSON(t, &m)
+		return m
+	}
+	if m := fetch(remote.URL + "/open311"); m["key"] != "http.host_not_allowed" {
+		t.Errorf("call to a host not allowed: %v", m)
+	}
+	host := strings.TrimPrefix(remote.URL, "http://")
+	r := e.Do(http.MethodPut, "/api/v1/t/haishu/scenes/test.hostile", admin, map[string]any{"enabled": true, "allowed_hosts": []string{host}})
+	if r.Code != http.StatusOK {
+		t.Fatalf("allow host: %d %s", r.Code, r.Body)
+	}
+	if bad := e.Do(http.MethodPut, "/api/v1/t/haishu/scenes/test.hostile", admin, map[string]any{"enabled": true, "allowed_hosts": []string{"http://x/"}}); bad.Code != http.StatusBadRequest {
+		t.Errorf("bad host: %d", bad.Code)
+	}
+	ts, err := e.DB.TenantScene(tenants.WithScope(t.Context(), tenants.Home(e.Tenants["haishu"])), "test.hostile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret.Store(ts.SigningSecret)
+	if m := fetch(remote.URL + "/open311"); m["ok"] != true || m["data"] != "200 accepted" || !gotSig.Load() {
+		t.Errorf("allowed call: %v, signature verified %v", m, gotSig.Load())
+	}
+	if m := fetch(remote.URL + "/redirect"); m["data"] != "302 " {
+		t.Errorf("redirect must not be followed: %v", m)
+	}
+	// Files: a PNG is stored and read back; text is refused; another tenant cannot read it.
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDRdata")
+	r = e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/test.hostile/file", staff, png)
+	var m map[string]any
+	r.JSON(t, &m)
+	data, _ := m["data"].(string)
+	if m["ok"] != true || !strings.Contains(data, "image/png "+strconv.Itoa(len(png))) {
+		t.Fatalf("put file: %v", m)
+	}
+	r = e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/test.hostile/file", staff, "just text")
+	r.JSON(t, &m)
+	if m["ok"] != false || m["code"] != "invalid" {
+		t.Errorf("text file: %v", m)
+	}
+	enable(t, e, "test.hostile", "1.0.0", "jiangbei")
+	id := strings.Fields(data)[0]
+	r = e.Do(http.MethodGet, "/api/v1/t/jiangbei/scenes/test.hostile/file/"+id, e.Tokens["jiangbei/staff"], nil)
+	r.JSON(t, &m)
+	if m["code"] != "not_found" {
+		t.Errorf("jiangbei reads haishu's file: %v", m)
 	}
 }

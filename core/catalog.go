@@ -125,4 +125,12 @@ var catalog = map[string]text{
 	// Notifications.
 	"notify.users_count":     {"须指定 1–1000 个接收人。", "Name 1 to 1000 recipients."},
 	"notification.not_found": {"找不到该通知。", "No such notification."},
+
+	// Files and outbound HTTP.
+	"file.size":      {"文件大小须在 1 字节到 %d MB 之间。", "A file must be between 1 byte and %d MB."},
+	"file.type":      {"文件须为 JPEG、PNG、WebP 图片或 PDF。", "A file must be a JPEG, PNG or WebP image, or a PDF."},
+	"file.not_found": {"找不到该文件。", "No such file."},
+
+	"scene.host_invalid": {"“%s”不是有效的主机名（可带端口）。", "%s is not a valid host name (with an optional port)."},
+	"scene.hosts_count":  {"最多允许 50 个主机。", "At most 50 hosts may be allowed."},
 }

@@ -196,3 +196,27 @@ type TimerStore interface {
 	// (dead: delete it and keep the error in the log).
 	TimerDone(ctx context.Context, sceneID, key string, due time.Time, errText string, retry *time.Time) error
 }
+
+// File is an attachment a scene stored.
+type File struct {
+	ID          string
+	SceneID     string
+	Name        string
+	ContentType string
+	Size        int64
+	SHA256      string
+	CreatedBy   string
+	CreatedAt   time.Time
+}
+
+// MaxFileBytes bounds one attachment.
+const MaxFileBytes = 10 << 20
+
+// FileStore keeps scenes' attachments, in the context's tenant scope.
+type FileStore interface {
+	// PutFile stores data after sniffing its type: JPEG, PNG, WebP or PDF.
+	// EINVALID for another type, an empty or an oversize file.
+	PutFile(ctx context.Context, sceneID, name string, data []byte) (*File, error)
+	// GetFile returns a scene's file, or ENOTFOUND.
+	GetFile(ctx context.Context, sceneID, id string) (*File, []byte, error)
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -317,3 +318,28 @@ func (h *Host) Shutdown(ctx context.Context) error { return h.sup.Shutdown(ctx) 
 
 // Statuses reports every scene process.
 func (h *Host) Statuses() []Status { return h.sup.Statuses() }
+
+var hostPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$`)
+
+// AllowHosts sets the hosts the scene may call in the scope's tenant
+// (host, or host:port to allow only that port).
+func (h *Host) AllowHosts(ctx context.Context, sceneID string, hosts []string) (*core.TenantScene, error) {
+	var v core.Validator
+	for i, host := range hosts {
+		if !hostPattern.MatchString(host) {
+			v.Add(fmt.Sprintf("allowed_hosts[%d]", i), "scene.host_invalid", host)
+		}
+	}
+	if len(hosts) > 50 {
+		v.Add("allowed_hosts", "scene.hosts_count")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	cur, err := h.store.TenantScene(ctx, sceneID)
+	if err != nil {
+		return nil, err
+	}
+	cur.AllowedHosts = hosts
+	return h.store.PutTenantScene(ctx, *cur)
+}

@@ -19,6 +19,7 @@ type Store interface {
 	core.EventStore
 	core.InboxStore
 	core.TimerStore
+	core.FileStore
 	core.Transactor
 	ListTenants(ctx context.Context) ([]*tenants.Tenant, error)
 	core.DeputyService

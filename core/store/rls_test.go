@@ -80,6 +80,9 @@ func fillTenant(t *testing.T, db *storetest.DB, tn *tenants.Tenant) {
 	if err != nil || len(users.Items) == 0 {
 		t.Fatalf("%s: list users: %v", tn.Slug, err)
 	}
+	if _, err := db.PutFile(ctx, scene, "photo.png", []byte("\x89PNG\r\n\x1a\n0000")); err != nil {
+		t.Fatalf("%s: put file: %v", tn.Slug, err)
+	}
 	n := core.Notification{Source: scene, TitleZH: "提醒", TitleEN: "Reminder"}
 	if err := db.Notify(ctx, n, []string{users.Items[0].ID}); err != nil {
 		t.Fatalf("%s: notify: %v", tn.Slug, err)

@@ -183,3 +183,19 @@ func rawJSON(v any) ([]byte, error) {
 	}
 	return json.Marshal(v)
 }
+
+func filePB(f *File) *pb.FileInfo {
+	if f == nil {
+		return nil
+	}
+	return &pb.FileInfo{Id: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size, Sha256: f.SHA256,
+		CreatedAt: f.CreatedAt.UTC().Format(time.RFC3339Nano)}
+}
+
+func fileOf(p *pb.FileInfo) *File {
+	if p == nil {
+		return nil
+	}
+	t, _ := time.Parse(time.RFC3339Nano, p.GetCreatedAt())
+	return &File{ID: p.GetId(), Name: p.GetName(), ContentType: p.GetContentType(), Size: p.GetSize(), SHA256: p.GetSha256(), CreatedAt: t}
+}

@@ -27,6 +27,41 @@ type Host interface {
 	Notify(ctx context.Context, userIDs []string, title, body Text, link string) error
 	// Schedule runs a job at a time, durably (capability scheduler).
 	Schedule(ctx context.Context, job string, at time.Time, key string, payload any) error
+	// HTTP calls a host the tenant allowed for this scene (capability http).
+	// The host signs the request and follows no redirects; any other host
+	// is refused with a forbidden Problem.
+	HTTP(ctx context.Context, req HTTPRequest) (*HTTPResponse, error)
+	// PutFile stores an attachment (capability files): JPEG, PNG, WebP or
+	// PDF, sniffed from the bytes, at most 10 MB.
+	PutFile(ctx context.Context, name string, data []byte) (*File, error)
+	// GetFile returns an attachment stored by this scene in this tenant.
+	GetFile(ctx context.Context, id string) (*File, []byte, error)
+}
+
+// HTTPRequest is an outbound request.
+type HTTPRequest struct {
+	Method  string
+	URL     string
+	Headers map[string]string
+	Body    []byte
+	Timeout time.Duration // 0: the host's default; capped at 10 s
+}
+
+// HTTPResponse is the answer to an outbound request.
+type HTTPResponse struct {
+	Status  int
+	Headers map[string]string
+	Body    []byte
+}
+
+// File is a stored attachment.
+type File struct {
+	ID          string
+	Name        string
+	ContentType string
+	Size        int64
+	SHA256      string
+	CreatedAt   time.Time
 }
 
 // Store is a document store: JSON objects in the collections the manifest

@@ -27,6 +27,9 @@ type HostServices interface {
 	Audit(ctx context.Context, capability, action, targetType, targetID string, before, after json.RawMessage) error
 	Notify(ctx context.Context, capability string, userIDs []string, title, body Text, link string) error
 	Schedule(ctx context.Context, capability, job string, at time.Time, key string, payload json.RawMessage) error
+	HTTP(ctx context.Context, capability string, req HTTPRequest) (*HTTPResponse, error)
+	PutFile(ctx context.Context, capability, name string, data []byte) (*File, error)
+	GetFile(ctx context.Context, capability, id string) (*File, []byte, error)
 }
 
 // hostServer adapts HostServices to the gRPC service (host side). Write
@@ -143,6 +146,31 @@ func (s *hostServer) Schedule(ctx context.Context, in *pb.ScheduleRequest) (*pb.
 	}
 	err = s.h.Schedule(ctx, in.GetCapability(), in.GetJob(), at, in.GetKey(), in.GetPayload())
 	return &pb.ScheduleResponse{}, statusOf(err)
+}
+
+func (s *hostServer) HTTPRequest(ctx context.Context, in *pb.HTTPRequestRequest) (*pb.HTTPRequestResponse, error) {
+	r, err := s.h.HTTP(ctx, in.GetCapability(), HTTPRequest{Method: in.GetMethod(), URL: in.GetUrl(), Headers: in.GetHeaders(),
+		Body: in.GetBody(), Timeout: time.Duration(in.GetTimeoutMs()) * time.Millisecond})
+	if err != nil {
+		return nil, statusOf(err)
+	}
+	return &pb.HTTPRequestResponse{Status: int32(r.Status), Headers: r.Headers, Body: r.Body}, nil
+}
+
+func (s *hostServer) FilePut(ctx context.Context, in *pb.FilePutRequest) (*pb.FilePutResponse, error) {
+	f, err := s.h.PutFile(ctx, in.GetCapability(), in.GetName(), in.GetData())
+	if err != nil {
+		return nil, statusOf(err)
+	}
+	return &pb.FilePutResponse{File: filePB(f)}, nil
+}
+
+func (s *hostServer) FileGet(ctx context.Context, in *pb.FileGetRequest) (*pb.FileGetResponse, error) {
+	f, data, err := s.h.GetFile(ctx, in.GetCapability(), in.GetId())
+	if err != nil {
+		return nil, statusOf(err)
+	}
+	return &pb.FileGetResponse{File: filePB(f), Data: data}, nil
 }
 
 // Client is the host's handle on a running scene.

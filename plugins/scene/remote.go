@@ -83,6 +83,31 @@ func (h *remoteHost) Schedule(ctx context.Context, job string, at time.Time, key
 	return errorOf(err)
 }
 
+func (h *remoteHost) HTTP(ctx context.Context, req HTTPRequest) (*HTTPResponse, error) {
+	r, err := h.c.HTTPRequest(ctx, &pb.HTTPRequestRequest{Capability: h.cap, Method: req.Method, Url: req.URL, Headers: req.Headers,
+		Body: req.Body, TimeoutMs: int32(req.Timeout / time.Millisecond)})
+	if err != nil {
+		return nil, errorOf(err)
+	}
+	return &HTTPResponse{Status: int(r.GetStatus()), Headers: r.GetHeaders(), Body: r.GetBody()}, nil
+}
+
+func (h *remoteHost) PutFile(ctx context.Context, name string, data []byte) (*File, error) {
+	r, err := h.c.FilePut(ctx, &pb.FilePutRequest{Capability: h.cap, Name: name, Data: data})
+	if err != nil {
+		return nil, errorOf(err)
+	}
+	return fileOf(r.GetFile()), nil
+}
+
+func (h *remoteHost) GetFile(ctx context.Context, id string) (*File, []byte, error) {
+	r, err := h.c.FileGet(ctx, &pb.FileGetRequest{Capability: h.cap, Id: id})
+	if err != nil {
+		return nil, nil, errorOf(err)
+	}
+	return fileOf(r.GetFile()), r.GetData(), nil
+}
+
 type remoteStore struct{ h *remoteHost }
 
 func (s *remoteStore) Create(ctx context.Context, collection, id string, data any) (*Document, error) {

@@ -64,6 +64,8 @@ type Harness struct {
 	mu      sync.Mutex
 	tenants map[string]*tenantData
 	seq     int
+	// web answers the scene's outbound HTTP (WithHTTP); nil refuses it.
+	web http.Handler
 }
 
 // tenantData is everything the fake host keeps for one tenant.
@@ -78,6 +80,7 @@ type tenantData struct {
 	scheduled     []Scheduled
 	deputies      []scene.DirectoryEntry
 	users         []scene.DirectoryEntry
+	files         map[string]storedFile
 }
 
 // Option configures a Harness.
@@ -86,6 +89,11 @@ type Option func(*Harness)
 // WithClock sets the host's clock (document times, audit times, event
 // times). The default is time.Now.
 func WithClock(now func() time.Time) Option { return func(h *Harness) { h.clock = now } }
+
+// WithHTTP answers the scene's outbound HTTP calls with handler, as if
+// every host the scene calls were allowed in every tenant. Without it,
+// outbound calls are refused as for a host the tenant did not allow.
+func WithHTTP(handler http.Handler) Option { return func(h *Harness) { h.web = handler } }
 
 // WithTenant describes a tenant; tenants not described are districts named
 // by their slug, with settings {}. ReadOnly is set per request, as the host

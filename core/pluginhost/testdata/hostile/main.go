@@ -46,9 +46,31 @@ func main() {
 		Title:        scene.T("恶意测试场景", "Hostile test scene"),
 		Permissions:  []scene.PermissionDef{{Object: "loot", Action: "take", Title: scene.T("拿", "Take"), DefaultRoles: []string{"tenant_admin", "staff"}}},
 		Collections:  []scene.Collection{{Name: "loot", Indexes: []scene.IndexedField{{Field: "owner", Type: "string"}}}},
-		Capabilities: []string{scene.CapStore},
+		Capabilities: []string{scene.CapStore, scene.CapHTTP, scene.CapFiles},
 	})
 	take := "loot:take"
+	s.Handle(http.MethodGet, "/fetch", take, scene.T("外呼", "Fetch"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		resp, err := r.Host.HTTP(ctx, scene.HTTPRequest{Method: http.MethodPost, URL: r.QueryValue("url"), Body: []byte(`{"q":1}`)})
+		if err != nil {
+			return report(err, "")
+		}
+		return report(nil, strconv.Itoa(resp.Status)+" "+string(resp.Body))
+	})
+	s.Handle(http.MethodPost, "/file", take, scene.T("文件", "File"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		f, err := r.Host.PutFile(ctx, "photo.png", r.Body)
+		if err != nil {
+			return report(err, "")
+		}
+		_, data, err := r.Host.GetFile(ctx, f.ID)
+		if err != nil {
+			return report(err, "")
+		}
+		return report(nil, f.ID+" "+f.ContentType+" "+strconv.Itoa(len(data)))
+	})
+	s.Handle(http.MethodGet, "/file/{id}", take, scene.T("读文件", "Read file"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		_, _, err := r.Host.GetFile(ctx, r.Param("id"))
+		return report(err, "")
+	})
 	s.Handle(http.MethodPost, "/keep", take, scene.T("留存", "Keep"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 		mu.Lock()
 		kept = r.Host

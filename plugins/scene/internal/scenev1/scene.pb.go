@@ -3379,6 +3379,444 @@ func (*ScheduleResponse) Descriptor() ([]byte, []int) {
 	return file_scene_proto_rawDescGZIP(), []int{53}
 }
 
+// HTTPRequestRequest is a request to a host the tenant allowed for this
+// scene. The host signs it (X-Renda-Signature) and follows no redirects.
+type HTTPRequestRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Capability    string                 `protobuf:"bytes,1,opt,name=capability,proto3" json:"capability,omitempty"`
+	Method        string                 `protobuf:"bytes,2,opt,name=method,proto3" json:"method,omitempty"`
+	Url           string                 `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
+	Headers       map[string]string      `protobuf:"bytes,4,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Body          []byte                 `protobuf:"bytes,5,opt,name=body,proto3" json:"body,omitempty"`
+	TimeoutMs     int32                  `protobuf:"varint,6,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"` // capped by the host
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HTTPRequestRequest) Reset() {
+	*x = HTTPRequestRequest{}
+	mi := &file_scene_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HTTPRequestRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HTTPRequestRequest) ProtoMessage() {}
+
+func (x *HTTPRequestRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_scene_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HTTPRequestRequest.ProtoReflect.Descriptor instead.
+func (*HTTPRequestRequest) Descriptor() ([]byte, []int) {
+	return file_scene_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *HTTPRequestRequest) GetCapability() string {
+	if x != nil {
+		return x.Capability
+	}
+	return ""
+}
+
+func (x *HTTPRequestRequest) GetMethod() string {
+	if x != nil {
+		return x.Method
+	}
+	return ""
+}
+
+func (x *HTTPRequestRequest) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *HTTPRequestRequest) GetHeaders() map[string]string {
+	if x != nil {
+		return x.Headers
+	}
+	return nil
+}
+
+func (x *HTTPRequestRequest) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+func (x *HTTPRequestRequest) GetTimeoutMs() int32 {
+	if x != nil {
+		return x.TimeoutMs
+	}
+	return 0
+}
+
+type HTTPRequestResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Status        int32                  `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
+	Headers       map[string]string      `protobuf:"bytes,2,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Body          []byte                 `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HTTPRequestResponse) Reset() {
+	*x = HTTPRequestResponse{}
+	mi := &file_scene_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HTTPRequestResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HTTPRequestResponse) ProtoMessage() {}
+
+func (x *HTTPRequestResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_scene_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HTTPRequestResponse.ProtoReflect.Descriptor instead.
+func (*HTTPRequestResponse) Descriptor() ([]byte, []int) {
+	return file_scene_proto_rawDescGZIP(), []int{55}
+}
+
+func (x *HTTPRequestResponse) GetStatus() int32 {
+	if x != nil {
+		return x.Status
+	}
+	return 0
+}
+
+func (x *HTTPRequestResponse) GetHeaders() map[string]string {
+	if x != nil {
+		return x.Headers
+	}
+	return nil
+}
+
+func (x *HTTPRequestResponse) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+type FileInfo struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	ContentType   string                 `protobuf:"bytes,3,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"` // sniffed from the bytes
+	Size          int64                  `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"`
+	Sha256        string                 `protobuf:"bytes,5,opt,name=sha256,proto3" json:"sha256,omitempty"`
+	CreatedAt     string                 `protobuf:"bytes,6,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileInfo) Reset() {
+	*x = FileInfo{}
+	mi := &file_scene_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileInfo) ProtoMessage() {}
+
+func (x *FileInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_scene_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileInfo.ProtoReflect.Descriptor instead.
+func (*FileInfo) Descriptor() ([]byte, []int) {
+	return file_scene_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *FileInfo) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *FileInfo) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *FileInfo) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *FileInfo) GetSize() int64 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+func (x *FileInfo) GetSha256() string {
+	if x != nil {
+		return x.Sha256
+	}
+	return ""
+}
+
+func (x *FileInfo) GetCreatedAt() string {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return ""
+}
+
+type FilePutRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Capability    string                 `protobuf:"bytes,1,opt,name=capability,proto3" json:"capability,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Data          []byte                 `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FilePutRequest) Reset() {
+	*x = FilePutRequest{}
+	mi := &file_scene_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FilePutRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FilePutRequest) ProtoMessage() {}
+
+func (x *FilePutRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_scene_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FilePutRequest.ProtoReflect.Descriptor instead.
+func (*FilePutRequest) Descriptor() ([]byte, []int) {
+	return file_scene_proto_rawDescGZIP(), []int{57}
+}
+
+func (x *FilePutRequest) GetCapability() string {
+	if x != nil {
+		return x.Capability
+	}
+	return ""
+}
+
+func (x *FilePutRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *FilePutRequest) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+type FilePutResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *FileInfo              `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FilePutResponse) Reset() {
+	*x = FilePutResponse{}
+	mi := &file_scene_proto_msgTypes[58]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FilePutResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FilePutResponse) ProtoMessage() {}
+
+func (x *FilePutResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_scene_proto_msgTypes[58]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FilePutResponse.ProtoReflect.Descriptor instead.
+func (*FilePutResponse) Descriptor() ([]byte, []int) {
+	return file_scene_proto_rawDescGZIP(), []int{58}
+}
+
+func (x *FilePutResponse) GetFile() *FileInfo {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+type FileGetRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Capability    string                 `protobuf:"bytes,1,opt,name=capability,proto3" json:"capability,omitempty"`
+	Id            string                 `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileGetRequest) Reset() {
+	*x = FileGetRequest{}
+	mi := &file_scene_proto_msgTypes[59]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileGetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileGetRequest) ProtoMessage() {}
+
+func (x *FileGetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_scene_proto_msgTypes[59]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileGetRequest.ProtoReflect.Descriptor instead.
+func (*FileGetRequest) Descriptor() ([]byte, []int) {
+	return file_scene_proto_rawDescGZIP(), []int{59}
+}
+
+func (x *FileGetRequest) GetCapability() string {
+	if x != nil {
+		return x.Capability
+	}
+	return ""
+}
+
+func (x *FileGetRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+type FileGetResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *FileInfo              `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	Data          []byte                 `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileGetResponse) Reset() {
+	*x = FileGetResponse{}
+	mi := &file_scene_proto_msgTypes[60]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileGetResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileGetResponse) ProtoMessage() {}
+
+func (x *FileGetResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_scene_proto_msgTypes[60]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileGetResponse.ProtoReflect.Descriptor instead.
+func (*FileGetResponse) Descriptor() ([]byte, []int) {
+	return file_scene_proto_rawDescGZIP(), []int{60}
+}
+
+func (x *FileGetResponse) GetFile() *FileInfo {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+func (x *FileGetResponse) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
 var File_scene_proto protoreflect.FileDescriptor
 
 const file_scene_proto_rawDesc = "" +
@@ -3696,13 +4134,58 @@ const file_scene_proto_rawDesc = "" +
 	"\x02at\x18\x03 \x01(\tR\x02at\x12\x18\n" +
 	"\apayload\x18\x04 \x01(\fR\apayload\x12\x10\n" +
 	"\x03key\x18\x05 \x01(\tR\x03key\"\x12\n" +
-	"\x10ScheduleResponse2\xa7\x03\n" +
+	"\x10ScheduleResponse\"\x98\x02\n" +
+	"\x12HTTPRequestRequest\x12\x1e\n" +
+	"\n" +
+	"capability\x18\x01 \x01(\tR\n" +
+	"capability\x12\x16\n" +
+	"\x06method\x18\x02 \x01(\tR\x06method\x12\x10\n" +
+	"\x03url\x18\x03 \x01(\tR\x03url\x12I\n" +
+	"\aheaders\x18\x04 \x03(\v2/.renda.scene.v1.HTTPRequestRequest.HeadersEntryR\aheaders\x12\x12\n" +
+	"\x04body\x18\x05 \x01(\fR\x04body\x12\x1d\n" +
+	"\n" +
+	"timeout_ms\x18\x06 \x01(\x05R\ttimeoutMs\x1a:\n" +
+	"\fHeadersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc9\x01\n" +
+	"\x13HTTPRequestResponse\x12\x16\n" +
+	"\x06status\x18\x01 \x01(\x05R\x06status\x12J\n" +
+	"\aheaders\x18\x02 \x03(\v20.renda.scene.v1.HTTPRequestResponse.HeadersEntryR\aheaders\x12\x12\n" +
+	"\x04body\x18\x03 \x01(\fR\x04body\x1a:\n" +
+	"\fHeadersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x9c\x01\n" +
+	"\bFileInfo\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12!\n" +
+	"\fcontent_type\x18\x03 \x01(\tR\vcontentType\x12\x12\n" +
+	"\x04size\x18\x04 \x01(\x03R\x04size\x12\x16\n" +
+	"\x06sha256\x18\x05 \x01(\tR\x06sha256\x12\x1d\n" +
+	"\n" +
+	"created_at\x18\x06 \x01(\tR\tcreatedAt\"X\n" +
+	"\x0eFilePutRequest\x12\x1e\n" +
+	"\n" +
+	"capability\x18\x01 \x01(\tR\n" +
+	"capability\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x12\n" +
+	"\x04data\x18\x03 \x01(\fR\x04data\"?\n" +
+	"\x0fFilePutResponse\x12,\n" +
+	"\x04file\x18\x01 \x01(\v2\x18.renda.scene.v1.FileInfoR\x04file\"@\n" +
+	"\x0eFileGetRequest\x12\x1e\n" +
+	"\n" +
+	"capability\x18\x01 \x01(\tR\n" +
+	"capability\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\"S\n" +
+	"\x0fFileGetResponse\x12,\n" +
+	"\x04file\x18\x01 \x01(\v2\x18.renda.scene.v1.FileInfoR\x04file\x12\x12\n" +
+	"\x04data\x18\x02 \x01(\fR\x04data2\xa7\x03\n" +
 	"\x05Scene\x12V\n" +
 	"\vGetManifest\x12\".renda.scene.v1.GetManifestRequest\x1a#.renda.scene.v1.GetManifestResponse\x12\\\n" +
 	"\rHandleRequest\x12$.renda.scene.v1.HandleRequestRequest\x1a%.renda.scene.v1.HandleRequestResponse\x12V\n" +
 	"\vHandleEvent\x12\".renda.scene.v1.HandleEventRequest\x1a#.renda.scene.v1.HandleEventResponse\x12G\n" +
 	"\x06RunJob\x12\x1d.renda.scene.v1.RunJobRequest\x1a\x1e.renda.scene.v1.RunJobResponse\x12G\n" +
-	"\x06Health\x12\x1d.renda.scene.v1.HealthRequest\x1a\x1e.renda.scene.v1.HealthResponse2\xd1\b\n" +
+	"\x06Health\x12\x1d.renda.scene.v1.HealthRequest\x1a\x1e.renda.scene.v1.HealthResponse2\xc1\n" +
+	"\n" +
 	"\x04Host\x12X\n" +
 	"\vStoreCreate\x12\".renda.scene.v1.StoreCreateRequest\x1a%.renda.scene.v1.StoreDocumentResponse\x12R\n" +
 	"\bStoreGet\x12\x1f.renda.scene.v1.StoreGetRequest\x1a%.renda.scene.v1.StoreDocumentResponse\x12X\n" +
@@ -3719,7 +4202,10 @@ const file_scene_proto_rawDesc = "" +
 	"RecordDuty\x12!.renda.scene.v1.RecordDutyRequest\x1a\".renda.scene.v1.RecordDutyResponse\x12D\n" +
 	"\x05Audit\x12\x1c.renda.scene.v1.AuditRequest\x1a\x1d.renda.scene.v1.AuditResponse\x12G\n" +
 	"\x06Notify\x12\x1d.renda.scene.v1.NotifyRequest\x1a\x1e.renda.scene.v1.NotifyResponse\x12M\n" +
-	"\bSchedule\x12\x1f.renda.scene.v1.ScheduleRequest\x1a .renda.scene.v1.ScheduleResponseB@Z>github.com/renda-platform/renda/plugins/scene/internal/scenev1b\x06proto3"
+	"\bSchedule\x12\x1f.renda.scene.v1.ScheduleRequest\x1a .renda.scene.v1.ScheduleResponse\x12V\n" +
+	"\vHTTPRequest\x12\".renda.scene.v1.HTTPRequestRequest\x1a#.renda.scene.v1.HTTPRequestResponse\x12J\n" +
+	"\aFilePut\x12\x1e.renda.scene.v1.FilePutRequest\x1a\x1f.renda.scene.v1.FilePutResponse\x12J\n" +
+	"\aFileGet\x12\x1e.renda.scene.v1.FileGetRequest\x1a\x1f.renda.scene.v1.FileGetResponseB@Z>github.com/renda-platform/renda/plugins/scene/internal/scenev1b\x06proto3"
 
 var (
 	file_scene_proto_rawDescOnce sync.Once
@@ -3733,7 +4219,7 @@ func file_scene_proto_rawDescGZIP() []byte {
 	return file_scene_proto_rawDescData
 }
 
-var file_scene_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
+var file_scene_proto_msgTypes = make([]protoimpl.MessageInfo, 67)
 var file_scene_proto_goTypes = []any{
 	(*GetManifestRequest)(nil),     // 0: renda.scene.v1.GetManifestRequest
 	(*GetManifestResponse)(nil),    // 1: renda.scene.v1.GetManifestResponse
@@ -3789,10 +4275,19 @@ var file_scene_proto_goTypes = []any{
 	(*NotifyResponse)(nil),         // 51: renda.scene.v1.NotifyResponse
 	(*ScheduleRequest)(nil),        // 52: renda.scene.v1.ScheduleRequest
 	(*ScheduleResponse)(nil),       // 53: renda.scene.v1.ScheduleResponse
-	nil,                            // 54: renda.scene.v1.HandleRequestRequest.PathParamsEntry
-	nil,                            // 55: renda.scene.v1.HandleRequestRequest.QueryEntry
-	nil,                            // 56: renda.scene.v1.HandleRequestResponse.HeadersEntry
-	nil,                            // 57: renda.scene.v1.DirectoryEntry.AttributesEntry
+	(*HTTPRequestRequest)(nil),     // 54: renda.scene.v1.HTTPRequestRequest
+	(*HTTPRequestResponse)(nil),    // 55: renda.scene.v1.HTTPRequestResponse
+	(*FileInfo)(nil),               // 56: renda.scene.v1.FileInfo
+	(*FilePutRequest)(nil),         // 57: renda.scene.v1.FilePutRequest
+	(*FilePutResponse)(nil),        // 58: renda.scene.v1.FilePutResponse
+	(*FileGetRequest)(nil),         // 59: renda.scene.v1.FileGetRequest
+	(*FileGetResponse)(nil),        // 60: renda.scene.v1.FileGetResponse
+	nil,                            // 61: renda.scene.v1.HandleRequestRequest.PathParamsEntry
+	nil,                            // 62: renda.scene.v1.HandleRequestRequest.QueryEntry
+	nil,                            // 63: renda.scene.v1.HandleRequestResponse.HeadersEntry
+	nil,                            // 64: renda.scene.v1.DirectoryEntry.AttributesEntry
+	nil,                            // 65: renda.scene.v1.HTTPRequestRequest.HeadersEntry
+	nil,                            // 66: renda.scene.v1.HTTPRequestResponse.HeadersEntry
 }
 var file_scene_proto_depIdxs = []int32{
 	3,  // 0: renda.scene.v1.GetManifestResponse.manifest:type_name -> renda.scene.v1.Manifest
@@ -3807,11 +4302,11 @@ var file_scene_proto_depIdxs = []int32{
 	2,  // 9: renda.scene.v1.PermissionDef.title:type_name -> renda.scene.v1.Text
 	7,  // 10: renda.scene.v1.Collection.indexes:type_name -> renda.scene.v1.IndexedField
 	2,  // 11: renda.scene.v1.DutyKind.title:type_name -> renda.scene.v1.Text
-	54, // 12: renda.scene.v1.HandleRequestRequest.path_params:type_name -> renda.scene.v1.HandleRequestRequest.PathParamsEntry
-	55, // 13: renda.scene.v1.HandleRequestRequest.query:type_name -> renda.scene.v1.HandleRequestRequest.QueryEntry
+	61, // 12: renda.scene.v1.HandleRequestRequest.path_params:type_name -> renda.scene.v1.HandleRequestRequest.PathParamsEntry
+	62, // 13: renda.scene.v1.HandleRequestRequest.query:type_name -> renda.scene.v1.HandleRequestRequest.QueryEntry
 	10, // 14: renda.scene.v1.HandleRequestRequest.principal:type_name -> renda.scene.v1.Principal
 	11, // 15: renda.scene.v1.HandleRequestRequest.tenant:type_name -> renda.scene.v1.TenantInfo
-	56, // 16: renda.scene.v1.HandleRequestResponse.headers:type_name -> renda.scene.v1.HandleRequestResponse.HeadersEntry
+	63, // 16: renda.scene.v1.HandleRequestResponse.headers:type_name -> renda.scene.v1.HandleRequestResponse.HeadersEntry
 	15, // 17: renda.scene.v1.HandleRequestResponse.problem:type_name -> renda.scene.v1.Problem
 	2,  // 18: renda.scene.v1.Problem.message:type_name -> renda.scene.v1.Text
 	16, // 19: renda.scene.v1.Problem.fields:type_name -> renda.scene.v1.FieldProblem
@@ -3828,52 +4323,62 @@ var file_scene_proto_depIdxs = []int32{
 	40, // 30: renda.scene.v1.StoreBatchRequest.events:type_name -> renda.scene.v1.EventDraft
 	24, // 31: renda.scene.v1.StoreBatchResponse.documents:type_name -> renda.scene.v1.Document
 	40, // 32: renda.scene.v1.PublishEventRequest.event:type_name -> renda.scene.v1.EventDraft
-	57, // 33: renda.scene.v1.DirectoryEntry.attributes:type_name -> renda.scene.v1.DirectoryEntry.AttributesEntry
+	64, // 33: renda.scene.v1.DirectoryEntry.attributes:type_name -> renda.scene.v1.DirectoryEntry.AttributesEntry
 	44, // 34: renda.scene.v1.DirectoryResponse.entries:type_name -> renda.scene.v1.DirectoryEntry
 	2,  // 35: renda.scene.v1.NotifyRequest.title:type_name -> renda.scene.v1.Text
 	2,  // 36: renda.scene.v1.NotifyRequest.body:type_name -> renda.scene.v1.Text
-	13, // 37: renda.scene.v1.HandleRequestRequest.QueryEntry.value:type_name -> renda.scene.v1.Values
-	0,  // 38: renda.scene.v1.Scene.GetManifest:input_type -> renda.scene.v1.GetManifestRequest
-	12, // 39: renda.scene.v1.Scene.HandleRequest:input_type -> renda.scene.v1.HandleRequestRequest
-	18, // 40: renda.scene.v1.Scene.HandleEvent:input_type -> renda.scene.v1.HandleEventRequest
-	20, // 41: renda.scene.v1.Scene.RunJob:input_type -> renda.scene.v1.RunJobRequest
-	22, // 42: renda.scene.v1.Scene.Health:input_type -> renda.scene.v1.HealthRequest
-	25, // 43: renda.scene.v1.Host.StoreCreate:input_type -> renda.scene.v1.StoreCreateRequest
-	26, // 44: renda.scene.v1.Host.StoreGet:input_type -> renda.scene.v1.StoreGetRequest
-	27, // 45: renda.scene.v1.Host.StoreUpdate:input_type -> renda.scene.v1.StoreUpdateRequest
-	28, // 46: renda.scene.v1.Host.StoreDelete:input_type -> renda.scene.v1.StoreDeleteRequest
-	32, // 47: renda.scene.v1.Host.StoreQuery:input_type -> renda.scene.v1.StoreQueryRequest
-	34, // 48: renda.scene.v1.Host.StoreAggregate:input_type -> renda.scene.v1.StoreAggregateRequest
-	38, // 49: renda.scene.v1.Host.StoreBatch:input_type -> renda.scene.v1.StoreBatchRequest
-	41, // 50: renda.scene.v1.Host.PublishEvent:input_type -> renda.scene.v1.PublishEventRequest
-	43, // 51: renda.scene.v1.Host.Directory:input_type -> renda.scene.v1.DirectoryRequest
-	46, // 52: renda.scene.v1.Host.RecordDuty:input_type -> renda.scene.v1.RecordDutyRequest
-	48, // 53: renda.scene.v1.Host.Audit:input_type -> renda.scene.v1.AuditRequest
-	50, // 54: renda.scene.v1.Host.Notify:input_type -> renda.scene.v1.NotifyRequest
-	52, // 55: renda.scene.v1.Host.Schedule:input_type -> renda.scene.v1.ScheduleRequest
-	1,  // 56: renda.scene.v1.Scene.GetManifest:output_type -> renda.scene.v1.GetManifestResponse
-	14, // 57: renda.scene.v1.Scene.HandleRequest:output_type -> renda.scene.v1.HandleRequestResponse
-	19, // 58: renda.scene.v1.Scene.HandleEvent:output_type -> renda.scene.v1.HandleEventResponse
-	21, // 59: renda.scene.v1.Scene.RunJob:output_type -> renda.scene.v1.RunJobResponse
-	23, // 60: renda.scene.v1.Scene.Health:output_type -> renda.scene.v1.HealthResponse
-	29, // 61: renda.scene.v1.Host.StoreCreate:output_type -> renda.scene.v1.StoreDocumentResponse
-	29, // 62: renda.scene.v1.Host.StoreGet:output_type -> renda.scene.v1.StoreDocumentResponse
-	29, // 63: renda.scene.v1.Host.StoreUpdate:output_type -> renda.scene.v1.StoreDocumentResponse
-	30, // 64: renda.scene.v1.Host.StoreDelete:output_type -> renda.scene.v1.StoreDeleteResponse
-	33, // 65: renda.scene.v1.Host.StoreQuery:output_type -> renda.scene.v1.StoreQueryResponse
-	36, // 66: renda.scene.v1.Host.StoreAggregate:output_type -> renda.scene.v1.StoreAggregateResponse
-	39, // 67: renda.scene.v1.Host.StoreBatch:output_type -> renda.scene.v1.StoreBatchResponse
-	42, // 68: renda.scene.v1.Host.PublishEvent:output_type -> renda.scene.v1.PublishEventResponse
-	45, // 69: renda.scene.v1.Host.Directory:output_type -> renda.scene.v1.DirectoryResponse
-	47, // 70: renda.scene.v1.Host.RecordDuty:output_type -> renda.scene.v1.RecordDutyResponse
-	49, // 71: renda.scene.v1.Host.Audit:output_type -> renda.scene.v1.AuditResponse
-	51, // 72: renda.scene.v1.Host.Notify:output_type -> renda.scene.v1.NotifyResponse
-	53, // 73: renda.scene.v1.Host.Schedule:output_type -> renda.scene.v1.ScheduleResponse
-	56, // [56:74] is the sub-list for method output_type
-	38, // [38:56] is the sub-list for method input_type
-	38, // [38:38] is the sub-list for extension type_name
-	38, // [38:38] is the sub-list for extension extendee
-	0,  // [0:38] is the sub-list for field type_name
+	65, // 37: renda.scene.v1.HTTPRequestRequest.headers:type_name -> renda.scene.v1.HTTPRequestRequest.HeadersEntry
+	66, // 38: renda.scene.v1.HTTPRequestResponse.headers:type_name -> renda.scene.v1.HTTPRequestResponse.HeadersEntry
+	56, // 39: renda.scene.v1.FilePutResponse.file:type_name -> renda.scene.v1.FileInfo
+	56, // 40: renda.scene.v1.FileGetResponse.file:type_name -> renda.scene.v1.FileInfo
+	13, // 41: renda.scene.v1.HandleRequestRequest.QueryEntry.value:type_name -> renda.scene.v1.Values
+	0,  // 42: renda.scene.v1.Scene.GetManifest:input_type -> renda.scene.v1.GetManifestRequest
+	12, // 43: renda.scene.v1.Scene.HandleRequest:input_type -> renda.scene.v1.HandleRequestRequest
+	18, // 44: renda.scene.v1.Scene.HandleEvent:input_type -> renda.scene.v1.HandleEventRequest
+	20, // 45: renda.scene.v1.Scene.RunJob:input_type -> renda.scene.v1.RunJobRequest
+	22, // 46: renda.scene.v1.Scene.Health:input_type -> renda.scene.v1.HealthRequest
+	25, // 47: renda.scene.v1.Host.StoreCreate:input_type -> renda.scene.v1.StoreCreateRequest
+	26, // 48: renda.scene.v1.Host.StoreGet:input_type -> renda.scene.v1.StoreGetRequest
+	27, // 49: renda.scene.v1.Host.StoreUpdate:input_type -> renda.scene.v1.StoreUpdateRequest
+	28, // 50: renda.scene.v1.Host.StoreDelete:input_type -> renda.scene.v1.StoreDeleteRequest
+	32, // 51: renda.scene.v1.Host.StoreQuery:input_type -> renda.scene.v1.StoreQueryRequest
+	34, // 52: renda.scene.v1.Host.StoreAggregate:input_type -> renda.scene.v1.StoreAggregateRequest
+	38, // 53: renda.scene.v1.Host.StoreBatch:input_type -> renda.scene.v1.StoreBatchRequest
+	41, // 54: renda.scene.v1.Host.PublishEvent:input_type -> renda.scene.v1.PublishEventRequest
+	43, // 55: renda.scene.v1.Host.Directory:input_type -> renda.scene.v1.DirectoryRequest
+	46, // 56: renda.scene.v1.Host.RecordDuty:input_type -> renda.scene.v1.RecordDutyRequest
+	48, // 57: renda.scene.v1.Host.Audit:input_type -> renda.scene.v1.AuditRequest
+	50, // 58: renda.scene.v1.Host.Notify:input_type -> renda.scene.v1.NotifyRequest
+	52, // 59: renda.scene.v1.Host.Schedule:input_type -> renda.scene.v1.ScheduleRequest
+	54, // 60: renda.scene.v1.Host.HTTPRequest:input_type -> renda.scene.v1.HTTPRequestRequest
+	57, // 61: renda.scene.v1.Host.FilePut:input_type -> renda.scene.v1.FilePutRequest
+	59, // 62: renda.scene.v1.Host.FileGet:input_type -> renda.scene.v1.FileGetRequest
+	1,  // 63: renda.scene.v1.Scene.GetManifest:output_type -> renda.scene.v1.GetManifestResponse
+	14, // 64: renda.scene.v1.Scene.HandleRequest:output_type -> renda.scene.v1.HandleRequestResponse
+	19, // 65: renda.scene.v1.Scene.HandleEvent:output_type -> renda.scene.v1.HandleEventResponse
+	21, // 66: renda.scene.v1.Scene.RunJob:output_type -> renda.scene.v1.RunJobResponse
+	23, // 67: renda.scene.v1.Scene.Health:output_type -> renda.scene.v1.HealthResponse
+	29, // 68: renda.scene.v1.Host.StoreCreate:output_type -> renda.scene.v1.StoreDocumentResponse
+	29, // 69: renda.scene.v1.Host.StoreGet:output_type -> renda.scene.v1.StoreDocumentResponse
+	29, // 70: renda.scene.v1.Host.StoreUpdate:output_type -> renda.scene.v1.StoreDocumentResponse
+	30, // 71: renda.scene.v1.Host.StoreDelete:output_type -> renda.scene.v1.StoreDeleteResponse
+	33, // 72: renda.scene.v1.Host.StoreQuery:output_type -> renda.scene.v1.StoreQueryResponse
+	36, // 73: renda.scene.v1.Host.StoreAggregate:output_type -> renda.scene.v1.StoreAggregateResponse
+	39, // 74: renda.scene.v1.Host.StoreBatch:output_type -> renda.scene.v1.StoreBatchResponse
+	42, // 75: renda.scene.v1.Host.PublishEvent:output_type -> renda.scene.v1.PublishEventResponse
+	45, // 76: renda.scene.v1.Host.Directory:output_type -> renda.scene.v1.DirectoryResponse
+	47, // 77: renda.scene.v1.Host.RecordDuty:output_type -> renda.scene.v1.RecordDutyResponse
+	49, // 78: renda.scene.v1.Host.Audit:output_type -> renda.scene.v1.AuditResponse
+	51, // 79: renda.scene.v1.Host.Notify:output_type -> renda.scene.v1.NotifyResponse
+	53, // 80: renda.scene.v1.Host.Schedule:output_type -> renda.scene.v1.ScheduleResponse
+	55, // 81: renda.scene.v1.Host.HTTPRequest:output_type -> renda.scene.v1.HTTPRequestResponse
+	58, // 82: renda.scene.v1.Host.FilePut:output_type -> renda.scene.v1.FilePutResponse
+	60, // 83: renda.scene.v1.Host.FileGet:output_type -> renda.scene.v1.FileGetResponse
+	63, // [63:84] is the sub-list for method output_type
+	42, // [42:63] is the sub-list for method input_type
+	42, // [42:42] is the sub-list for extension type_name
+	42, // [42:42] is the sub-list for extension extendee
+	0,  // [0:42] is the sub-list for field type_name
 }
 
 func init() { file_scene_proto_init() }
@@ -3887,7 +4392,7 @@ func file_scene_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_scene_proto_rawDesc), len(file_scene_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   58,
+			NumMessages:   67,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -296,6 +296,9 @@ const (
 	Host_Audit_FullMethodName          = "/renda.scene.v1.Host/Audit"
 	Host_Notify_FullMethodName         = "/renda.scene.v1.Host/Notify"
 	Host_Schedule_FullMethodName       = "/renda.scene.v1.Host/Schedule"
+	Host_HTTPRequest_FullMethodName    = "/renda.scene.v1.Host/HTTPRequest"
+	Host_FilePut_FullMethodName        = "/renda.scene.v1.Host/FilePut"
+	Host_FileGet_FullMethodName        = "/renda.scene.v1.Host/FileGet"
 )
 
 // HostClient is the client API for Host service.
@@ -318,6 +321,9 @@ type HostClient interface {
 	Audit(ctx context.Context, in *AuditRequest, opts ...grpc.CallOption) (*AuditResponse, error)
 	Notify(ctx context.Context, in *NotifyRequest, opts ...grpc.CallOption) (*NotifyResponse, error)
 	Schedule(ctx context.Context, in *ScheduleRequest, opts ...grpc.CallOption) (*ScheduleResponse, error)
+	HTTPRequest(ctx context.Context, in *HTTPRequestRequest, opts ...grpc.CallOption) (*HTTPRequestResponse, error)
+	FilePut(ctx context.Context, in *FilePutRequest, opts ...grpc.CallOption) (*FilePutResponse, error)
+	FileGet(ctx context.Context, in *FileGetRequest, opts ...grpc.CallOption) (*FileGetResponse, error)
 }
 
 type hostClient struct {
@@ -458,6 +464,36 @@ func (c *hostClient) Schedule(ctx context.Context, in *ScheduleRequest, opts ...
 	return out, nil
 }
 
+func (c *hostClient) HTTPRequest(ctx context.Context, in *HTTPRequestRequest, opts ...grpc.CallOption) (*HTTPRequestResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(HTTPRequestResponse)
+	err := c.cc.Invoke(ctx, Host_HTTPRequest_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *hostClient) FilePut(ctx context.Context, in *FilePutRequest, opts ...grpc.CallOption) (*FilePutResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FilePutResponse)
+	err := c.cc.Invoke(ctx, Host_FilePut_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *hostClient) FileGet(ctx context.Context, in *FileGetRequest, opts ...grpc.CallOption) (*FileGetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FileGetResponse)
+	err := c.cc.Invoke(ctx, Host_FileGet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HostServer is the server API for Host service.
 // All implementations must embed UnimplementedHostServer
 // for forward compatibility.
@@ -478,6 +514,9 @@ type HostServer interface {
 	Audit(context.Context, *AuditRequest) (*AuditResponse, error)
 	Notify(context.Context, *NotifyRequest) (*NotifyResponse, error)
 	Schedule(context.Context, *ScheduleRequest) (*ScheduleResponse, error)
+	HTTPRequest(context.Context, *HTTPRequestRequest) (*HTTPRequestResponse, error)
+	FilePut(context.Context, *FilePutRequest) (*FilePutResponse, error)
+	FileGet(context.Context, *FileGetRequest) (*FileGetResponse, error)
 	mustEmbedUnimplementedHostServer()
 }
 
@@ -526,6 +565,15 @@ func (UnimplementedHostServer) Notify(context.Context, *NotifyRequest) (*NotifyR
 }
 func (UnimplementedHostServer) Schedule(context.Context, *ScheduleRequest) (*ScheduleResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Schedule not implemented")
+}
+func (UnimplementedHostServer) HTTPRequest(context.Context, *HTTPRequestRequest) (*HTTPRequestResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method HTTPRequest not implemented")
+}
+func (UnimplementedHostServer) FilePut(context.Context, *FilePutRequest) (*FilePutResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FilePut not implemented")
+}
+func (UnimplementedHostServer) FileGet(context.Context, *FileGetRequest) (*FileGetResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FileGet not implemented")
 }
 func (UnimplementedHostServer) mustEmbedUnimplementedHostServer() {}
 func (UnimplementedHostServer) testEmbeddedByValue()              {}
@@ -782,6 +830,60 @@ func _Host_Schedule_Handler(srv interface{}, ctx context.Context, dec func(inter
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Host_HTTPRequest_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(HTTPRequestRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).HTTPRequest(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_HTTPRequest_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).HTTPRequest(ctx, req.(*HTTPRequestRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Host_FilePut_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FilePutRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).FilePut(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_FilePut_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).FilePut(ctx, req.(*FilePutRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Host_FileGet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FileGetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).FileGet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_FileGet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).FileGet(ctx, req.(*FileGetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Host_ServiceDesc is the grpc.ServiceDesc for Host service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -840,6 +942,18 @@ var Host_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Schedule",
 			Handler:    _Host_Schedule_Handler,
+		},
+		{
+			MethodName: "HTTPRequest",
+			Handler:    _Host_HTTPRequest_Handler,
+		},
+		{
+			MethodName: "FilePut",
+			Handler:    _Host_FilePut_Handler,
+		},
+		{
+			MethodName: "FileGet",
+			Handler:    _Host_FileGet_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
