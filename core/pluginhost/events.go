@@ -109,7 +109,16 @@ func (h *Host) deliver(ctx context.Context, t *tenants.Tenant, d *core.Delivery)
 }
 
 func (h *Host) attempt(ctx context.Context, t *tenants.Tenant, d *core.Delivery) error {
-	ts, err := h.store.TenantScene(ctx, d.Subscriber)
+	return h.background(ctx, t, d.Subscriber, func(ctx context.Context, conn *scene.Client, tok string) error {
+		return conn.DeliverEvent(ctx, tok, scene.Event{ID: d.Event.ID, Type: d.Event.Type, Source: d.Event.Source, Payload: d.Event.Payload,
+			OccurredAt: d.Event.OccurredAt.Format(time.RFC3339Nano), Attempt: d.Attempts, Tenant: sceneTenant(t)})
+	})
+}
+
+// background runs work no request started (an event delivery, a job) in
+// the version of sceneID the tenant runs, with a capability of its own.
+func (h *Host) background(ctx context.Context, t *tenants.Tenant, sceneID string, call func(context.Context, *scene.Client, string) error) error {
+	ts, err := h.store.TenantScene(ctx, sceneID)
 	if err != nil || !ts.Enabled {
 		return core.Errorf(core.EUNAVAILABLE, "scene.not_enabled")
 	}
@@ -122,15 +131,16 @@ func (h *Host) attempt(ctx context.Context, t *tenants.Tenant, d *core.Delivery)
 		return err
 	}
 	defer done()
-	scope := tenants.Home(t)
-	tok, revoke := h.caps.Issue(Grant{Scope: scope, Principal: systemPrincipal, SceneID: rel.SceneID, Version: rel.Version,
+	tok, revoke := h.caps.Issue(Grant{Scope: tenants.Home(t), Principal: systemPrincipal, SceneID: rel.SceneID, Version: rel.Version,
 		SHA256: rel.SHA256, Manifest: &rel.Manifest}, h.sup.cfg.CallTimeout+time.Second)
 	defer revoke()
 	cctx, cancel := context.WithTimeout(ctx, h.sup.cfg.CallTimeout)
 	defer cancel()
-	return conn.DeliverEvent(cctx, tok, scene.Event{ID: d.Event.ID, Type: d.Event.Type, Source: d.Event.Source, Payload: d.Event.Payload,
-		OccurredAt: d.Event.OccurredAt.Format(time.RFC3339Nano), Attempt: d.Attempts,
-		Tenant: scene.Tenant{Slug: t.Slug, Level: string(t.Level), NameZH: t.NameZH, NameEN: t.NameEN}})
+	return call(cctx, conn, tok)
+}
+
+func sceneTenant(t *tenants.Tenant) scene.Tenant {
+	return scene.Tenant{Slug: t.Slug, Level: string(t.Level), NameZH: t.NameZH, NameEN: t.NameEN}
 }
 
 // Events returns the event store (for the dead-letter list).

@@ -117,24 +117,7 @@ func (h *Host) rescheduleCron(ctx context.Context, tm *core.Timer, job string) {
 }
 
 func (h *Host) runTimer(ctx context.Context, t *tenants.Tenant, tm *core.Timer) error {
-	ts, err := h.store.TenantScene(ctx, tm.SceneID)
-	if err != nil || !ts.Enabled {
-		return core.Errorf(core.EUNAVAILABLE, "scene.not_enabled")
-	}
-	rel, err := h.Release(ts.SceneID, ts.Version)
-	if err != nil {
-		return err
-	}
-	conn, done, err := h.sup.Acquire(ctx, &rel.SceneRelease)
-	if err != nil {
-		return err
-	}
-	defer done()
-	tok, revoke := h.caps.Issue(Grant{Scope: tenants.Home(t), Principal: systemPrincipal, SceneID: rel.SceneID, Version: rel.Version,
-		SHA256: rel.SHA256, Manifest: &rel.Manifest}, h.sup.cfg.CallTimeout+time.Second)
-	defer revoke()
-	cctx, cancel := context.WithTimeout(ctx, h.sup.cfg.CallTimeout)
-	defer cancel()
-	return conn.RunJob(cctx, tok, scene.Job{Name: tm.Job, Payload: tm.Payload,
-		Tenant: scene.Tenant{Slug: t.Slug, Level: string(t.Level), NameZH: t.NameZH, NameEN: t.NameEN}})
+	return h.background(ctx, t, tm.SceneID, func(ctx context.Context, conn *scene.Client, tok string) error {
+		return conn.RunJob(ctx, tok, scene.Job{Name: tm.Job, Payload: tm.Payload, Tenant: sceneTenant(t)})
+	})
 }
