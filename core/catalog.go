@@ -96,6 +96,7 @@ var catalog = map[string]text{
 	"scene.version_not_installed": {"平台未安装场景 %s 的 %s 版本。", "Version %[2]s of scene %[1]s is not installed."},
 	"scene.version_taken":         {"场景 %s 的 %s 版本已由另一个程序文件安装。", "Version %[2]s of scene %[1]s is already installed from a different binary."},
 	"scene.manifest_invalid":      {"场景清单无效：%s", "The scene manifest is invalid: %s"},
+	"scene.unsigned":              {"这是未签名的程序文件，不是签名的场景包：请用 renda plugin bundle 签名后安装；仅开发环境可用 --dev 安装。", "This is a bare binary, not a signed bundle: sign it with renda plugin bundle and install the bundle; only a development machine may install it with --dev."},
 	"scene.not_a_scene":           {"该文件不是可运行的 Renda 场景插件：%s", "The file is not a runnable Renda scene plugin: %s"},
 	"scene.unavailable":           {"场景“%s”暂时不可用，正在恢复，请稍后再试。", "Scene %s is temporarily unavailable and recovering; try again shortly."},
 	"scene.busy":                  {"场景“%s”当前请求过多，请稍后再试。", "Scene %s is handling too many requests; try again shortly."},

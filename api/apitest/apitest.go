@@ -83,6 +83,9 @@ func New(t testing.TB, d store.Dialect, opts ...Option) *Env {
 		if cfg.LogOutput == nil {
 			cfg.LogOutput = io.Discard
 		}
+		if cfg.Install.Root == "" {
+			cfg.Install = pluginhost.Installer{Root: t.TempDir(), Dev: true}
+		}
 		host = pluginhost.New(db, az, cfg)
 		if err := host.Load(context.Background()); err != nil {
 			t.Fatal(err)

@@ -145,6 +145,7 @@ func newRootCmd(cfg *config, environ []string, started *bool) *cobra.Command {
 		newUserCmd(cfg),
 		newSeedCmd(cfg),
 		newAuditCmd(cfg),
+		newPluginCmd(cfg),
 		newVersionCmd(),
 	)
 	return root

@@ -41,7 +41,7 @@ with BYPASSRLS, or a table owner, because row-level security would not bind.
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "seed the demo congresses if the database has none")
-	cmd.Flags().StringArrayVar(&scenes, "scene", nil, "install (or refresh) the scene plugin binary at PATH before serving; repeatable")
+	cmd.Flags().StringArrayVar(&scenes, "scene", nil, "install the scene bundle at PATH (a bare binary with --dev) before serving; repeatable")
 	return cmd
 }
 
@@ -65,7 +65,12 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, scen
 	if err != nil {
 		return err
 	}
-	host := pluginhost.New(db, az, pluginhost.Config{Logger: log, RunDir: filepath.Join(dataDir(cfg), "run")})
+	trusted, err := trustedKeys(cfg.TrustedKeys)
+	if err != nil {
+		return err
+	}
+	host := pluginhost.New(db, az, pluginhost.Config{Logger: log, RunDir: filepath.Join(dataDir(cfg), "run"),
+		Install: pluginhost.Installer{Root: filepath.Join(dataDir(cfg), "scenes"), Trusted: trusted, Dev: cfg.Dev, Warn: cmd.ErrOrStderr()}})
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()

@@ -16,10 +16,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/renda-platform/renda/core"
@@ -143,6 +145,10 @@ func WriteBundle(w io.Writer, binaryPath string, manifestJSON []byte, key ed2551
 	}
 	return zw.Close()
 }
+
+// FileSHA256 returns the SHA-256 of the file at path, in hex, as the
+// catalog records it.
+func FileSHA256(path string) (string, error) { return fileSHA256(path) }
 
 // IsBundle reports whether the file at path looks like a bundle (it is
 // gzip-compressed) rather than a bare binary.
@@ -350,6 +356,9 @@ func Probe(ctx context.Context, path string) (*ProbeResult, error) {
 	start := time.Now()
 	cl, conn, err := sup.launchBinary(abs, sum, "scene.probe", deny)
 	if err != nil {
+		if said := runByHand(ctx, abs); said != "" {
+			err = fmt.Errorf("it fails the handshake, and run by hand it says: %s", said)
+		}
 		return nil, &core.Error{Code: core.EINVALID, Msg: core.Msg("scene.not_a_scene", err.Error()), Err: err}
 	}
 	defer cl.Kill()
@@ -372,6 +381,23 @@ func Probe(ctx context.Context, path string) (*ProbeResult, error) {
 	}
 	res.RSSBytes = residentBytes(res.PID)
 	return res, nil
+}
+
+// runByHand runs a binary that failed the handshake without the magic
+// cookie and returns the start of what it printed: a scene built with the
+// SDK prints why its manifest is invalid, or that it is a plugin.
+func runByHand(ctx context.Context, path string) string {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path)
+	cmd.Env = []string{}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	out, _ := cmd.CombinedOutput()
+	s := strings.Join(strings.Fields(string(out)), " ")
+	if len(s) > 500 {
+		s = s[:500] + "…"
+	}
+	return s
 }
 
 // residentBytes reads VmRSS of a process from /proc; 0 if unknown.

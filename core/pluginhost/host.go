@@ -44,6 +44,8 @@ type Host struct {
 	releases map[string]*Release
 	// wake tells the event dispatcher an event was published.
 	wake chan struct{}
+	// installer is how Install takes scenes in.
+	installer Installer
 }
 
 // Release is an installed scene version with its parsed manifest.
@@ -55,7 +57,7 @@ type Release struct {
 
 // New returns a host. Call Load before serving.
 func New(store Store, authz Grants, cfg Config) *Host {
-	h := &Host{store: store, authz: authz, caps: NewCapabilities(), log: cfg.Logger, releases: map[string]*Release{}}
+	h := &Host{store: store, authz: authz, caps: NewCapabilities(), log: cfg.Logger, releases: map[string]*Release{}, installer: cfg.Install}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -159,10 +161,11 @@ func (h *Host) Releases() []*Release {
 	return out
 }
 
-// Install registers the scene binary at path: it hashes the binary, starts
-// it once to read and validate its manifest, records the release and
-// creates the indexes its collections declare.
-func (h *Host) Install(ctx context.Context, path string) (*Release, error) {
+// register records the scene binary at path (already placed and, where
+// required, verified): it hashes the binary, starts it once to read and
+// validate its manifest, records the release and creates the indexes its
+// collections declare.
+func (h *Host) register(ctx context.Context, path string) (*Release, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err

@@ -47,6 +47,8 @@ type Config struct {
 	Logger *slog.Logger
 	// LogOutput receives the plugins' own log lines (default stderr).
 	LogOutput io.Writer
+	// Install is how Host.Install takes scenes in.
+	Install Installer
 }
 
 // Supervisor runs scene processes: one per (scene, version) in use,
