@@ -36,7 +36,8 @@ func resources(t *testing.T, e *apitest.Env, slug string) map[string]string {
 	if res := e.Do(http.MethodPut, "/api/v1/t/"+slug+"/roles/inspector", tok, map[string]any{"grants": []map[string]string{{"object": "deputies", "action": "read"}}}); res.Code != http.StatusOK {
 		t.Fatalf("put role: %d %s", res.Code, res.Body)
 	}
-	return map[string]string{"deputy": dep["id"].(string), "user": e.Users[slug+"/staff"].ID, "sa": sa["id"].(string), "key": key["id"].(string)}
+	dept := post("/departments", map[string]any{"code": "zjj", "name_zh": "住房和城乡建设局", "name_en": "Housing and Urban-Rural Development Bureau"})
+	return map[string]string{"department": dept["id"].(string), "deputy": dep["id"].(string), "user": e.Users[slug+"/staff"].ID, "sa": sa["id"].(string), "key": key["id"].(string)}
 }
 
 // TestCrossTenant: for every tenant-scoped route, what tenant A made is
@@ -58,6 +59,7 @@ func TestCrossTenant(t *testing.T) {
 			"/t/:tenant/service-accounts/:id/keys":      map[string]any{"name": "stolen"},
 			"/t/:tenant/deputies/:id/photo":             []byte("\x89PNG\r\n\x1a\n0000"),
 			"/t/:tenant/service-accounts/:id/keys/:key": nil,
+			"/t/:tenant/departments/:id":                map[string]any{"code": "cgj", "name_zh": "城管局"},
 		}
 		checked := 0
 		for _, r := range e.Server.Routes() {
@@ -70,6 +72,8 @@ func TestCrossTenant(t *testing.T) {
 				id = ids["user"]
 			case strings.HasPrefix(r.Path, "/t/:tenant/service-accounts"):
 				id = ids["sa"]
+			case strings.HasPrefix(r.Path, "/t/:tenant/departments"):
+				id = ids["department"]
 			}
 			path := strings.NewReplacer(":id", id, ":key", ids["key"]).Replace(r.Path)
 			body := bodies[r.Path]
@@ -97,7 +101,7 @@ func TestCrossTenant(t *testing.T) {
 			t.Fatalf("only %d routes with ids checked", checked)
 		}
 		// Lists never show another tenant's rows.
-		for _, list := range []string{"/deputies", "/users", "/service-accounts", "/audit", "/roles"} {
+		for _, list := range []string{"/deputies", "/users", "/service-accounts", "/audit", "/roles", "/departments"} {
 			res := e.Do(http.MethodGet, "/api/v1/t/jiangbei"+list, e.Tokens["jiangbei/tenant_admin"], nil)
 			for _, v := range ids {
 				if strings.Contains(string(res.Body), v) {

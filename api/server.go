@@ -49,6 +49,7 @@ type Services struct {
 	Idempotency core.IdempotencyStore
 	Authz       core.Authorizer
 	Inbox       core.InboxStore
+	Departments core.DepartmentService
 	// Scenes and SceneStore serve scene plugins; nil Scenes leaves the scene
 	// routes out.
 	Scenes     Scenes
@@ -101,7 +102,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	v1.Get("/openapi.json", s.openAPI)
 	groups := [][]Route{
 		s.authRoutes(), s.platformRoutes(), s.tenantRoutes(), s.userRoutes(), s.serviceAccountRoutes(),
-		s.roleRoutes(), s.deputyRoutes(), s.dutyRoutes(), s.auditRoutes(), s.inboxRoutes(),
+		s.roleRoutes(), s.deputyRoutes(), s.dutyRoutes(), s.auditRoutes(), s.inboxRoutes(), s.departmentRoutes(),
 	}
 	if svc.Scenes != nil {
 		groups = append(groups, s.sceneRoutes())

@@ -32,6 +32,7 @@ const (
 	ObjDuty            = "duty"
 	ObjAudit           = "audit"
 	ObjScenes          = "scenes"
+	ObjDepartments     = "departments"
 	// ObjDescendants granted for reading lets a user of a city (or district)
 	// congress read the data of the congresses below it. Never for writing.
 	ObjDescendants = "descendants"
@@ -98,5 +99,6 @@ var CorePermissions = []Permission{
 	{ObjDuty, ActRead}, {ObjDuty, ActWrite},
 	{ObjAudit, ActRead},
 	{ObjScenes, ActWrite},
+	{ObjDepartments, ActRead}, {ObjDepartments, ActWrite},
 	{ObjDescendants, ActRead},
 }

@@ -134,4 +134,9 @@ var catalog = map[string]text{
 
 	"scene.host_invalid": {"“%s”不是有效的主机名（可带端口）。", "%s is not a valid host name (with an optional port)."},
 	"scene.hosts_count":  {"最多允许 50 个主机。", "At most 50 hosts may be allowed."},
+
+	// Departments.
+	"department.not_found":    {"找不到该部门。", "No such department."},
+	"department.code_invalid": {"部门代码须为 1–40 个小写字母、数字、_ 或 -。", "Department codes are 1–40 lowercase letters, digits, _ or -."},
+	"department.code_taken":   {"该部门代码已被使用。", "That department code is taken."},
 }

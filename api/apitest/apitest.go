@@ -70,7 +70,7 @@ func New(t testing.TB, d store.Dialect, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := api.Services{DB: db, Tenants: db, Auth: db, Users: db, Deputies: db, Duty: db, Audit: db, Idempotency: db, Authz: az, Inbox: db}
+	svc := api.Services{DB: db, Tenants: db, Auth: db, Users: db, Deputies: db, Duty: db, Audit: db, Idempotency: db, Authz: az, Inbox: db, Departments: db}
 	var host *pluginhost.Host
 	if o.scenes != nil {
 		cfg := *o.scenes

@@ -102,7 +102,7 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, scen
 	go host.RunEvents(ctx)
 	srv, err := api.New(api.Services{
 		DB: db, Tenants: db, Auth: db, Users: db, Deputies: db, Duty: db, Audit: db, Idempotency: db, Authz: az,
-		Inbox: db, Scenes: host, SceneStore: db,
+		Inbox: db, Departments: db, Scenes: host, SceneStore: db,
 	}, api.Config{SecureCookies: !cfg.Dev, Logger: log})
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ import (
 // Grants is what the host needs of the authorizer.
 type Grants interface {
 	AddKnown(perms ...core.Permission)
+	Roles(ctx context.Context, t *tenants.Tenant) ([]*core.Role, error)
 	GrantDefaults(ctx context.Context, t *tenants.Tenant, grants map[string][]core.Permission) error
 }
 
@@ -65,7 +66,7 @@ func New(store Store, authz Grants, cfg Config) *Host {
 	h.sup = NewSupervisor(cfg, h.caps, func(rel *core.SceneRelease) scene.HostServices {
 		r := h.release(rel.SceneID, rel.Version)
 		svc := HostServicesFor(store, h.caps, rel, &r.Manifest, h.log)
-		svc.subscribers, svc.published = h.subscribers, h.wakeDispatcher
+		svc.subscribers, svc.published, svc.roles = h.subscribers, h.wakeDispatcher, h.roles
 		return svc
 	})
 	return h
@@ -345,4 +346,13 @@ func (h *Host) AllowHosts(ctx context.Context, sceneID string, hosts []string) (
 	}
 	cur.AllowedHosts = hosts
 	return h.store.PutTenantScene(ctx, *cur)
+}
+
+// roles lists the roles of the scope's tenant, for the directory.
+func (h *Host) roles(ctx context.Context) ([]*core.Role, error) {
+	sc, ok := tenants.FromContext(ctx)
+	if !ok || sc.Tenant == nil {
+		return nil, nil
+	}
+	return h.authz.Roles(ctx, sc.Tenant)
 }

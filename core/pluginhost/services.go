@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ type Store interface {
 	core.InboxStore
 	core.TimerStore
 	core.FileStore
+	core.DepartmentService
 	core.Transactor
 	ListTenants(ctx context.Context) ([]*tenants.Tenant, error)
 	core.DeputyService
@@ -40,6 +42,8 @@ type services struct {
 	// to an event type; published tells the dispatcher there is work.
 	subscribers func(ctx context.Context, typ string) ([]string, error)
 	published   func()
+	// roles lists the roles of ctx's tenant.
+	roles func(ctx context.Context) ([]*core.Role, error)
 }
 
 var _ scene.HostServices = (*services)(nil)
@@ -364,8 +368,34 @@ func (s *services) Directory(ctx context.Context, tok, kind, query string, limit
 			out[i] = scene.DirectoryEntry{ID: u.ID, Name: u.DisplayName, Kind: string(u.Kind), Attributes: map[string]string{"username": u.Username, "deputy_id": u.DeputyID}}
 		}
 		return out, page.NextCursor, nil
+	case "departments":
+		ds, err := s.store.Departments(ctx)
+		if err != nil {
+			return nil, "", problemOf(err)
+		}
+		out := make([]scene.DirectoryEntry, 0, len(ds))
+		for _, d := range ds {
+			if d.Active {
+				out = append(out, scene.DirectoryEntry{ID: d.ID, Name: d.NameZH, Kind: "department",
+					Attributes: map[string]string{"code": d.Code, "name_en": d.NameEN, "contact": d.Contact}})
+			}
+		}
+		return out, "", nil
+	case "roles":
+		if s.roles == nil {
+			return nil, "", nil
+		}
+		rs, err := s.roles(ctx)
+		if err != nil {
+			return nil, "", problemOf(err)
+		}
+		out := make([]scene.DirectoryEntry, len(rs))
+		for i, r := range rs {
+			out[i] = scene.DirectoryEntry{ID: r.Name, Name: r.Name, Kind: "role", Attributes: map[string]string{"builtin": strconv.FormatBool(r.Builtin)}}
+		}
+		return out, "", nil
 	}
-	return nil, "", scene.Invalid(scene.Field("kind", scene.T("目录种类须为 deputies 或 users。", "The kind must be deputies or users.")))
+	return nil, "", scene.Invalid(scene.Field("kind", scene.T("目录种类须为 deputies、users、departments 或 roles。", "The kind must be deputies, users, departments or roles.")))
 }
 
 func (s *services) RecordDuty(ctx context.Context, tok string, a scene.DutyActivity) (string, error) {

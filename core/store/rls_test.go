@@ -83,6 +83,9 @@ func fillTenant(t *testing.T, db *storetest.DB, tn *tenants.Tenant) {
 	if _, err := db.PutFile(ctx, scene, "photo.png", []byte("\x89PNG\r\n\x1a\n0000")); err != nil {
 		t.Fatalf("%s: put file: %v", tn.Slug, err)
 	}
+	if _, err := db.CreateDepartment(ctx, core.DepartmentInput{Code: "zjj", NameZH: "住建局", Active: true}); err != nil {
+		t.Fatalf("%s: create department: %v", tn.Slug, err)
+	}
 	n := core.Notification{Source: scene, TitleZH: "提醒", TitleEN: "Reminder"}
 	if err := db.Notify(ctx, n, []string{users.Items[0].ID}); err != nil {
 		t.Fatalf("%s: notify: %v", tn.Slug, err)

@@ -58,7 +58,7 @@ func utcPtr(t *time.Time) *time.Time {
 // that deleting in this order never trips a foreign key. Export, delete and
 // the isolation tests all walk this one list.
 var tenantTables = []string{
-	"idempotency_keys", "sessions", "api_keys", "deputy_photos", "duty_activities", "scene_deliveries", "scene_events", "notifications", "scene_timers", "files",
+	"idempotency_keys", "sessions", "api_keys", "deputy_photos", "duty_activities", "scene_deliveries", "scene_events", "notifications", "scene_timers", "files", "departments",
 	"users", "deputies", "scene_documents", "tenant_scenes", "audit_log", "audit_heads",
 }
 

@@ -19,6 +19,11 @@ type Host interface {
 	Deputies(ctx context.Context, query string, limit int, cursor string) ([]DirectoryEntry, string, error)
 	// Users searches the tenant's users (capability directory).
 	Users(ctx context.Context, query string, limit int, cursor string) ([]DirectoryEntry, string, error)
+	// Departments lists the tenant's active government departments
+	// (capability directory).
+	Departments(ctx context.Context) ([]DirectoryEntry, error)
+	// Roles lists the tenant's roles (capability directory).
+	Roles(ctx context.Context) ([]DirectoryEntry, error)
 	// RecordDuty adds to a deputy's duty archive (capability duty).
 	RecordDuty(ctx context.Context, a DutyActivity) (string, error)
 	// Audit records an action in the tenant's audit log (capability audit).

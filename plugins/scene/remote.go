@@ -50,6 +50,16 @@ func (h *remoteHost) Users(ctx context.Context, query string, limit int, cursor 
 	return h.directory(ctx, "users", query, limit, cursor)
 }
 
+func (h *remoteHost) Departments(ctx context.Context) ([]DirectoryEntry, error) {
+	out, _, err := h.directory(ctx, "departments", "", 0, "")
+	return out, err
+}
+
+func (h *remoteHost) Roles(ctx context.Context) ([]DirectoryEntry, error) {
+	out, _, err := h.directory(ctx, "roles", "", 0, "")
+	return out, err
+}
+
 func (h *remoteHost) RecordDuty(ctx context.Context, a DutyActivity) (string, error) {
 	r, err := h.c.RecordDuty(ctx, &pb.RecordDutyRequest{Capability: h.cap, DeputyId: a.DeputyID, Kind: a.Kind, Ref: a.Ref,
 		Title: a.Title, OccurredAt: a.OccurredAt.UTC().Format(time.RFC3339Nano)})

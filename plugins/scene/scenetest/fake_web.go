@@ -92,3 +92,34 @@ func (f *fakeHost) GetFile(_ context.Context, id string) (*scene.File, []byte, e
 	info := sf.info
 	return &info, bytes.Clone(sf.data), nil
 }
+
+// Departments implements scene.Host with the departments given to
+// AddDepartment.
+func (f *fakeHost) Departments(_ context.Context) ([]scene.DirectoryEntry, error) {
+	if err := f.enter(scene.CapDirectory); err != nil {
+		return nil, err
+	}
+	f.h.mu.Lock()
+	defer f.h.mu.Unlock()
+	return append([]scene.DirectoryEntry(nil), f.h.tenant(f.tenant).departments...), nil
+}
+
+// Roles implements scene.Host: the built-in roles.
+func (f *fakeHost) Roles(_ context.Context) ([]scene.DirectoryEntry, error) {
+	if err := f.enter(scene.CapDirectory); err != nil {
+		return nil, err
+	}
+	var out []scene.DirectoryEntry
+	for _, r := range []string{"tenant_admin", "staff", "deputy"} {
+		out = append(out, scene.DirectoryEntry{ID: r, Name: r, Kind: "role", Attributes: map[string]string{"builtin": "true"}})
+	}
+	return out, nil
+}
+
+// AddDepartment adds a government department to a tenant's directory.
+func (h *Harness) AddDepartment(tenant string, d scene.DirectoryEntry) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	td := h.tenant(tenant)
+	td.departments = append(td.departments, d)
+}

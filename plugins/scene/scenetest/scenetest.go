@@ -81,6 +81,7 @@ type tenantData struct {
 	deputies      []scene.DirectoryEntry
 	users         []scene.DirectoryEntry
 	files         map[string]storedFile
+	departments   []scene.DirectoryEntry
 }
 
 // Option configures a Harness.
