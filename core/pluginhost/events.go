@@ -24,14 +24,41 @@ const (
 // systemPrincipal acts for work no person started: event deliveries, jobs.
 var systemPrincipal = &core.Principal{UserID: "system", Username: "system", DisplayName: "system", Kind: core.KindService}
 
+// CoreSubscriber is the subscriber name of the platform's own handlers.
+const CoreSubscriber = "core"
+
+// CoreHandler consumes scene events inside the platform (at least once, so
+// it must apply each event id once).
+type CoreHandler func(ctx context.Context, t *tenants.Tenant, e core.SceneEvent) error
+
+// SubscribeCore registers a platform handler for an event type. Call it
+// before serving.
+func (h *Host) SubscribeCore(typ string, fn CoreHandler) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.core == nil {
+		h.core = map[string]CoreHandler{}
+	}
+	h.core[typ] = fn
+}
+
+func (h *Host) coreHandler(typ string) CoreHandler {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.core[typ]
+}
+
 // subscribers returns the scenes enabled in ctx's tenant whose manifest
-// (at the pinned version) subscribes to typ.
+// (at the pinned version) subscribes to typ, and the core if it does.
 func (h *Host) subscribers(ctx context.Context, typ string) ([]string, error) {
 	list, err := h.store.TenantScenes(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
+	if h.coreHandler(typ) != nil {
+		out = append(out, CoreSubscriber)
+	}
 	for _, ts := range list {
 		if !ts.Enabled {
 			continue
@@ -109,6 +136,13 @@ func (h *Host) deliver(ctx context.Context, t *tenants.Tenant, d *core.Delivery)
 }
 
 func (h *Host) attempt(ctx context.Context, t *tenants.Tenant, d *core.Delivery) error {
+	if d.Subscriber == CoreSubscriber {
+		fn := h.coreHandler(d.Event.Type)
+		if fn == nil {
+			return core.Errorf(core.EUNAVAILABLE, "scene.not_enabled")
+		}
+		return fn(ctx, t, d.Event)
+	}
 	return h.background(ctx, t, d.Subscriber, func(ctx context.Context, conn *scene.Client, tok string) error {
 		return conn.DeliverEvent(ctx, tok, scene.Event{ID: d.Event.ID, Type: d.Event.Type, Source: d.Event.Source, Payload: d.Event.Payload,
 			OccurredAt: d.Event.OccurredAt.Format(time.RFC3339Nano), Attempt: d.Attempts, Tenant: sceneTenant(t)})

@@ -47,6 +47,8 @@ type Host struct {
 	wake chan struct{}
 	// installer is how Install takes scenes in.
 	installer Installer
+	// core are the platform's own event handlers, by type.
+	core map[string]CoreHandler
 }
 
 // Release is an installed scene version with its parsed manifest.
