@@ -3,6 +3,7 @@ module github.com/renda-platform/renda
 go 1.26.8
 
 require (
+	github.com/6tail/lunar-go v1.4.7
 	github.com/Masterminds/semver/v3 v3.5.0
 	github.com/casbin/casbin/v2 v2.135.0
 	github.com/casbin/gorm-adapter/v3 v3.39.0

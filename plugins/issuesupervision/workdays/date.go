@@ -58,9 +58,10 @@ func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 }
 
-// IsValid reports whether d is a real date between years 1 and 9999.
+// IsValid reports whether d is a real date: its month is 1 to 12 and its day exists in that
+// month (2026-02-29 does not).
 func (d Date) IsValid() bool {
-	if d.Year < 1 || d.Year > 9999 || d.Month < time.January || d.Month > time.December || d.Day < 1 {
+	if d.Month < time.January || d.Month > time.December || d.Day < 1 {
 		return false
 	}
 	return d.Day <= daysIn(d.Year, d.Month)
@@ -91,9 +92,10 @@ func (d Date) Compare(e Date) int {
 }
 
 // MarshalText writes the date as "2006-01-02". It returns an error wrapping [ErrInvalid] for an
-// invalid date, so that a zero Date never reaches storage as "0000-00-00".
+// invalid date, so that a zero Date never reaches storage as "0000-00-00", and for a year outside
+// 0 to 9999, which [ParseDate] could not read back.
 func (d Date) MarshalText() ([]byte, error) {
-	if !d.IsValid() {
+	if !d.IsValid() || d.Year < 0 || d.Year > 9999 {
 		return nil, fmt.Errorf("%w date %s", ErrInvalid, d)
 	}
 	return []byte(d.String()), nil

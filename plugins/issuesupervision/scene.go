@@ -1,0 +1,451 @@
+// Package issuesupervision is the issue-supervision scene (代表督事): a
+// deputy reports a local problem from a phone; it is routed to the
+// grassroots governance platform (四个平台, over Open311) or a department,
+// followed step by step on a timeline, and must be answered within a
+// number of working days that follows the Chinese holiday calendar.
+package issuesupervision
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/renda-platform/renda/plugins/issuesupervision/workdays"
+	"github.com/renda-platform/renda/plugins/scene"
+)
+
+// ID is the scene's id.
+const ID = "renda.issue-supervision"
+
+// Events the scene publishes.
+const (
+	EventReported = "issue.reported"
+	EventOverdue  = "issue.overdue"
+	EventClosed   = "issue.closed"
+)
+
+const (
+	issues     = "issues"
+	calendar   = "calendar"
+	permRead   = "issues:read"
+	permReport = "issues:report"
+	permManage = "issues:manage"
+)
+
+// New returns the scene at version.
+func New(version string) *scene.Scene {
+	s := scene.New(scene.Manifest{
+		ID:      ID,
+		Version: version,
+		Title:   scene.T("代表督事", "Issue supervision"),
+		Description: scene.T("代表随手报告身边问题，直达基层治理四平台，按工作日限时办理答复。",
+			"Deputies report local problems; they reach the grassroots governance platform and must be answered within working days."),
+		Permissions: []scene.PermissionDef{
+			{Object: "issues", Action: "read", Title: scene.T("查看督事", "Read issues"), DefaultRoles: []string{"tenant_admin", "staff", "deputy"}},
+			{Object: "issues", Action: "report", Title: scene.T("报告问题", "Report issues"), DefaultRoles: []string{"deputy"}},
+			{Object: "issues", Action: "manage", Title: scene.T("办理督事", "Handle issues"), DefaultRoles: []string{"tenant_admin", "staff"}},
+		},
+		Collections: []scene.Collection{
+			{Name: issues, Indexes: []scene.IndexedField{
+				{Field: "status", Type: "string"}, {Field: "category", Type: "string"}, {Field: "deputy_id", Type: "string"},
+				{Field: "overdue", Type: "bool"}, {Field: "due_at", Type: "time"}, {Field: "destination", Type: "string"},
+			}},
+			{Name: calendar},
+		},
+		Settings:  settingsSchema,
+		Publishes: []string{EventReported, EventOverdue, EventClosed},
+		DutyKinds: []scene.DutyKind{
+			{Kind: "issue.report", Title: scene.T("报告督事问题", "Reported an issue")},
+			{Kind: "issue.confirm", Title: scene.T("确认督事办理结果", "Confirmed an issue's outcome")},
+		},
+		Capabilities: []string{scene.CapStore, scene.CapEvents, scene.CapDuty, scene.CapAudit, scene.CapFiles,
+			scene.CapScheduler, scene.CapNotifications, scene.CapHTTP, scene.CapDirectory},
+	})
+	sv := &service{}
+	s.Handle(http.MethodGet, "/categories", permRead, scene.T("问题类别", "Categories"), sv.categories)
+	s.Handle(http.MethodPost, "/photos", permReport, scene.T("上传照片", "Upload a photo"), sv.photo)
+	s.Handle(http.MethodPost, "/issues", permReport, scene.T("报告问题", "Report an issue"), sv.report)
+	s.Handle(http.MethodGet, "/issues", permRead, scene.T("督事列表", "List issues"), sv.list)
+	s.Handle(http.MethodGet, "/issues/{id}", permRead, scene.T("督事详情与时间线", "An issue and its timeline"), sv.get)
+	s.Handle(http.MethodPost, "/issues/{id}/actions", permRead, scene.T("推进督事", "Move an issue on"), sv.act)
+	s.Handle(http.MethodGet, "/calendar", permRead, scene.T("工作日历调整", "Calendar edits"), sv.getCalendar)
+	s.Handle(http.MethodPut, "/calendar", permManage, scene.T("修改工作日历", "Edit the calendar"), sv.putCalendar)
+	s.OnJob("deadline", "", sv.deadline)
+	return s
+}
+
+type service struct{}
+
+// IssueJSON is an issue as the API shows it.
+type IssueJSON struct {
+	ID      string `json:"id"`
+	Version int64  `json:"version"`
+	Issue
+	// Duplicates are open issues of the same kind nearby, offered to the
+	// reporter when filing.
+	Duplicates []string `json:"duplicates,omitempty"`
+}
+
+func issueOut(d *scene.Document) (IssueJSON, error) {
+	j := IssueJSON{ID: d.ID, Version: d.Version}
+	return j, d.Decode(&j.Issue)
+}
+
+var errNotFound = scene.NotFound("issue.not_found", scene.T("找不到该督事事项。", "No such issue."))
+
+func (sv *service) categories(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	set := parseSettings(r.Settings)
+	out := make([]Category, len(Categories))
+	for i, c := range Categories {
+		c.Deadline = set.deadline(c.Code)
+		out[i] = c
+	}
+	return scene.JSON(http.StatusOK, map[string]any{"items": out})
+}
+
+func (sv *service) photo(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	f, err := r.Host.PutFile(ctx, "issue-photo", r.Body)
+	if err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusCreated, map[string]any{"id": f.ID, "content_type": f.ContentType, "size": f.Size})
+}
+
+// calendarOf loads the tenant's calendar edits.
+func calendarOf(ctx context.Context, h scene.Host) (*workdays.Calendar, workdays.Overrides, error) {
+	var o workdays.Overrides
+	d, err := h.Store().Get(ctx, calendar, "overrides")
+	if err == nil {
+		if err := json.Unmarshal(d.Data, &struct {
+			Days *workdays.Overrides `json:"days"`
+		}{&o}); err != nil {
+			return nil, o, err
+		}
+	} else if p, ok := scene.AsProblem(err); !ok || p.Code != scene.CodeNotFound {
+		return nil, o, err
+	}
+	return workdays.New(workdays.WithOverrides(o)), o, nil
+}
+
+func (sv *service) report(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	if r.Principal.DeputyID == "" {
+		return nil, scene.Forbidden("issue.deputies_only", scene.T("只有代表可以报告督事问题。", "Only deputies report issues."))
+	}
+	var in ReportInput
+	if err := r.Bind(&in); err != nil {
+		return nil, err
+	}
+	set := parseSettings(r.Settings)
+	cal, _, err := calendarOf(ctx, r.Host)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	is := Issue{Category: in.Category, Description: strings.TrimSpace(in.Description), Lat: *in.Lat, Lng: *in.Lng,
+		Address: strings.TrimSpace(in.Address), Photos: in.Photos, Urgent: in.Urgent, State: Submitted,
+		DeputyID: r.Principal.DeputyID, ReporterID: r.Principal.UserID, Reporter: r.Principal.DisplayName,
+		DueAt: cal.AddWorkdays(now, set.deadline(in.Category)), CreatedAt: now, UpdatedAt: now}
+	for _, id := range in.Photos {
+		if _, _, err := r.Host.GetFile(ctx, id); err != nil {
+			return nil, scene.Invalid(scene.Field("photos", scene.T("照片不存在，请重新上传。", "A photo is missing; upload it again.")))
+		}
+	}
+	is.Timeline = []Step{{Action: "report", To: Submitted, Actor: r.Principal.UserID, Name: r.Principal.DisplayName, At: now}}
+	dups, err := sv.duplicates(ctx, r.Host, is, set)
+	if err != nil {
+		return nil, err
+	}
+	// The rules route it at once: "within minutes it reaches the platform".
+	is.Destination = set.destination(is.Category, is.Address)
+	if err := is.apply(ActRoute, "system", "路由规则", is.Destination, now); err != nil {
+		return nil, err
+	}
+	id := newID(now)
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: issues, ID: id, Data: is}},
+		[]scene.EventDraft{{Type: EventReported, Payload: map[string]string{"id": id, "category": is.Category, "deputy_id": is.DeputyID}}})
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Host.Schedule(ctx, "deadline", is.DueAt, "deadline:"+id, map[string]string{"id": id}); err != nil {
+		return nil, err
+	}
+	if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.report", Ref: id,
+		Title: "报告督事问题：" + truncate(is.Description, 40), OccurredAt: now}); err != nil {
+		return nil, err
+	}
+	out, err := issueOut(docs[0])
+	if err != nil {
+		return nil, err
+	}
+	out.Duplicates = dups
+	return scene.JSON(http.StatusCreated, out)
+}
+
+// duplicates finds open issues of the same category within the radius
+// and time window.
+func (sv *service) duplicates(ctx context.Context, h scene.Host, is Issue, set Settings) ([]string, error) {
+	if set.DuplicateRadiusM <= 0 || set.DuplicateWindowHours <= 0 {
+		return nil, nil
+	}
+	docs, _, err := h.Store().Query(ctx, issues, scene.Query{Filters: []scene.Filter{scene.Eq("category", is.Category)}, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	since := is.CreatedAt.Add(-time.Duration(set.DuplicateWindowHours) * time.Hour)
+	var out []string
+	for _, d := range docs {
+		var other Issue
+		if err := d.Decode(&other); err != nil {
+			return nil, err
+		}
+		if other.State.Open() && other.CreatedAt.After(since) && distanceM(is.Lat, is.Lng, other.Lat, other.Lng) <= set.DuplicateRadiusM {
+			out = append(out, d.ID)
+		}
+	}
+	return out, nil
+}
+
+func (sv *service) list(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	var filters []scene.Filter
+	if !r.Principal.Can(permManage) {
+		if r.Principal.DeputyID == "" {
+			return scene.JSON(http.StatusOK, map[string]any{"items": []IssueJSON{}})
+		}
+		filters = append(filters, scene.Eq("deputy_id", r.Principal.DeputyID))
+	}
+	if st := r.QueryValue("status"); st != "" {
+		filters = append(filters, scene.Eq("status", st))
+	}
+	if c := r.QueryValue("category"); c != "" {
+		filters = append(filters, scene.Eq("category", c))
+	}
+	if r.QueryValue("overdue") == "true" {
+		filters = append(filters, scene.Eq("overdue", "true"))
+	}
+	sort := "-created_at"
+	if r.QueryValue("sort") == "due" {
+		sort = "due_at"
+	}
+	docs, next, err := r.Host.Store().Query(ctx, issues, scene.Query{Filters: filters, Sort: sort, Limit: 50, Cursor: r.QueryValue("cursor")})
+	if err != nil {
+		return nil, err
+	}
+	items := make([]IssueJSON, 0, len(docs))
+	for _, d := range docs {
+		j, err := issueOut(d)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, j)
+	}
+	return scene.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+// load returns an issue the caller may see: managers see all, a deputy
+// only their own.
+func load(ctx context.Context, r *scene.Request, id string) (*scene.Document, Issue, error) {
+	var is Issue
+	d, err := r.Host.Store().Get(ctx, issues, id)
+	if err != nil {
+		if p, ok := scene.AsProblem(err); ok && p.Code == scene.CodeNotFound {
+			return nil, is, errNotFound
+		}
+		return nil, is, err
+	}
+	if err := d.Decode(&is); err != nil {
+		return nil, is, err
+	}
+	if !r.Principal.Can(permManage) && is.DeputyID != r.Principal.DeputyID {
+		return nil, is, errNotFound
+	}
+	return d, is, nil
+}
+
+func (sv *service) get(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	d, _, err := load(ctx, r, r.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	j, err := issueOut(d)
+	if err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, j)
+}
+
+// ActionInput moves an issue on.
+type ActionInput struct {
+	Action      Action   `json:"action"`
+	Note        string   `json:"note,omitempty"`
+	Destination string   `json:"destination,omitempty"`
+	Worker      string   `json:"worker,omitempty"`
+	Photos      []string `json:"photos,omitempty"`
+	Version     int64    `json:"version,omitempty"`
+}
+
+// Validate checks the input.
+func (in ActionInput) Validate() error {
+	var v scene.Validator
+	v.Required("action", string(in.Action))
+	v.MaxLen("note", in.Note, 2000)
+	v.MaxLen("worker", in.Worker, 50)
+	v.Check(in.Destination == "" || in.Destination == "grid" || strings.HasPrefix(in.Destination, "department:"), "destination",
+		scene.T("去向须为 grid 或 department:<部门代码>。", "The destination must be grid or department:<code>."))
+	return v.Err()
+}
+
+// deputyActions are taken by the reporting deputy; the others by staff.
+var deputyActions = []Action{ActConfirm, ActReopen, ActWithdraw}
+
+func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	var in ActionInput
+	if err := r.Bind(&in); err != nil {
+		return nil, err
+	}
+	d, is, err := load(ctx, r, r.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	mine := r.Principal.DeputyID != "" && r.Principal.DeputyID == is.DeputyID
+	if slices.Contains(deputyActions, in.Action) && !mine || !slices.Contains(deputyActions, in.Action) && !r.Principal.Can(permManage) {
+		return nil, scene.Forbidden("issue.not_yours", scene.T("您不能对该事项执行此操作。", "You may not take this action on the issue."))
+	}
+	now := time.Now().UTC()
+	before := is.State
+	switch in.Action {
+	case ActRoute:
+		if in.Destination != "" {
+			is.Destination = in.Destination
+		}
+	case ActDispatch:
+		is.Worker = in.Worker
+	case ActHandle:
+		is.AfterPhotos = in.Photos
+	case ActAnswer:
+		if strings.TrimSpace(in.Note) == "" {
+			return nil, scene.Invalid(scene.Field("note", scene.T("请填写答复内容。", "Write the answer.")))
+		}
+		is.Answer = in.Note
+	case ActConfirm:
+		yes := true
+		is.Satisfied = &yes
+	case ActReopen:
+		no := false
+		is.Satisfied = &no
+	}
+	if err := is.apply(in.Action, r.Principal.UserID, r.Principal.DisplayName, in.Note, now); err != nil {
+		return nil, err
+	}
+	version := in.Version
+	if version == 0 {
+		version = d.Version
+	}
+	var events []scene.EventDraft
+	if is.State == Closed {
+		events = append(events, scene.EventDraft{Type: EventClosed, Payload: map[string]string{"id": d.ID}})
+	}
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: issues, ID: d.ID, Version: version, Data: is}}, events)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Host.Audit(ctx, "issue."+string(in.Action), "issue", d.ID, map[string]State{"status": before}, map[string]State{"status": is.State}); err != nil {
+		return nil, err
+	}
+	if in.Action == ActConfirm {
+		if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.confirm", Ref: d.ID,
+			Title: "确认督事办理结果", OccurredAt: now}); err != nil {
+			return nil, err
+		}
+	}
+	if in.Action == ActAnswer {
+		_ = r.Host.Notify(ctx, []string{is.ReporterID}, scene.T("您报告的问题已答复", "Your issue has an answer"),
+			scene.T(truncate(is.Answer, 200), truncate(is.Answer, 200)), "")
+	}
+	j, err := issueOut(docs[0])
+	if err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, j)
+}
+
+// deadline runs when an issue's answer is due: an open issue is flagged
+// overdue, its reporter told, and an issue.overdue event published (the
+// parent congress escalates from it).
+func (sv *service) deadline(ctx context.Context, j *scene.Job) error {
+	var p struct{ ID string }
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return err
+	}
+	st := j.Host.Store()
+	d, err := st.Get(ctx, issues, p.ID)
+	if err != nil {
+		if pr, ok := scene.AsProblem(err); ok && pr.Code == scene.CodeNotFound {
+			return nil
+		}
+		return err
+	}
+	var is Issue
+	if err := d.Decode(&is); err != nil {
+		return err
+	}
+	if !is.State.Open() || is.State == Answered || is.Overdue {
+		return nil
+	}
+	is.Overdue = true
+	_, err = st.Batch(ctx, []scene.Write{{Op: "update", Collection: issues, ID: d.ID, Version: d.Version, Data: is}},
+		[]scene.EventDraft{{Type: EventOverdue, Payload: map[string]string{"id": d.ID, "category": is.Category}}})
+	if err != nil {
+		return err
+	}
+	return j.Host.Notify(ctx, []string{is.ReporterID}, scene.T("督事事项已超期", "An issue is overdue"),
+		scene.T("您报告的问题已超过答复期限，已提请督办。", "Your issue passed its answer deadline and is being escalated."), "")
+}
+
+// CalendarJSON is the tenant's calendar edits.
+type CalendarJSON struct {
+	Days workdays.Overrides `json:"days"`
+}
+
+func (sv *service) getCalendar(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	_, o, err := calendarOf(ctx, r.Host)
+	if err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, CalendarJSON{Days: o})
+}
+
+func (sv *service) putCalendar(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	var in CalendarJSON
+	if err := r.Bind(&in); err != nil {
+		return nil, err
+	}
+	st := r.Host.Store()
+	if d, err := st.Get(ctx, calendar, "overrides"); err == nil {
+		_, err = st.Update(ctx, calendar, "overrides", d.Version, in)
+		if err != nil {
+			return nil, err
+		}
+	} else if _, err := st.Create(ctx, calendar, "overrides", in); err != nil {
+		return nil, err
+	}
+	if err := r.Host.Audit(ctx, "calendar.update", "calendar", "overrides", nil, in); err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, in)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// newID makes an issue id that sorts by time.
+func newID(t time.Time) string {
+	return "iss-" + t.In(workdays.Location()).Format("20060102-150405") + "-" + randHex(4)
+}

@@ -1,0 +1,160 @@
+package issuesupervision_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	is "github.com/renda-platform/renda/plugins/issuesupervision"
+	"github.com/renda-platform/renda/plugins/scene"
+	"github.com/renda-platform/renda/plugins/scene/scenetest"
+)
+
+func harness(t *testing.T) (*scenetest.Harness, *scene.Principal, *scene.Principal) {
+	h := scenetest.New(t, is.New("1.0.0"))
+	deputy := h.Principal("deputy", "王建国")
+	staff := h.Principal("staff", "吴敏")
+	h.AddDeputy("haishu", scene.DirectoryEntry{ID: deputy.DeputyID, Name: "王建国", Kind: "deputy"})
+	return h, deputy, staff
+}
+
+// The typhoon story, by the rules: fallen trees are reported, routed to the
+// grassroots governance platform at once, accepted, dispatched, handled,
+// answered and confirmed, each step on the timeline.
+func TestIssueLifecycle(t *testing.T) {
+	h, deputy, staff := harness(t)
+	lat, lng := 29.8683, 121.5440
+	res := h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: "tree", Description: "台风过后中山西路多棵行道树倒伏，阻断非机动车道",
+		Lat: &lat, Lng: &lng, Address: "海曙区中山西路 100 号"}).Do()
+	if res.Status != http.StatusCreated {
+		t.Fatalf("report: %s", res)
+	}
+	var iss is.IssueJSON
+	res.Decode(t, &iss)
+	if iss.State != is.Routed || iss.Destination != "grid" || len(iss.Timeline) != 2 {
+		t.Fatalf("after report: %+v", iss)
+	}
+	if !iss.DueAt.After(time.Now().Add(48*time.Hour)) || len(h.Scheduled("haishu")) != 1 || len(h.Duties("haishu")) != 1 || len(h.Events("haishu")) != 1 {
+		t.Errorf("deadline %v, scheduled %d, duties %d, events %d", iss.DueAt, len(h.Scheduled("haishu")), len(h.Duties("haishu")), len(h.Events("haishu")))
+	}
+	step := func(who *scene.Principal, in is.ActionInput, want int) is.IssueJSON {
+		t.Helper()
+		r := h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(who).JSON(in).Do()
+		if r.Status != want {
+			t.Fatalf("%s: %s", in.Action, r)
+		}
+		var out is.IssueJSON
+		if want == http.StatusOK {
+			r.Decode(t, &out)
+		}
+		return out
+	}
+	step(deputy, is.ActionInput{Action: is.ActAccept}, http.StatusForbidden)       // deputies do not accept
+	step(staff, is.ActionInput{Action: is.ActHandle}, http.StatusConflict)          // not dispatched yet
+	step(staff, is.ActionInput{Action: is.ActReject}, http.StatusBadRequest)        // a rejection needs a reason
+	step(staff, is.ActionInput{Action: is.ActAccept}, http.StatusOK)
+	step(staff, is.ActionInput{Action: is.ActDispatch, Worker: "网格员 张海军"}, http.StatusOK)
+	step(staff, is.ActionInput{Action: is.ActHandle, Note: "已清理倒伏树木"}, http.StatusOK)
+	step(staff, is.ActionInput{Action: is.ActAnswer}, http.StatusBadRequest) // an answer needs text
+	step(staff, is.ActionInput{Action: is.ActAnswer, Note: "倒伏树木已清理，道路恢复通行。"}, http.StatusOK)
+	step(staff, is.ActionInput{Action: is.ActConfirm}, http.StatusForbidden) // only the reporter confirms
+	got := step(deputy, is.ActionInput{Action: is.ActConfirm}, http.StatusOK)
+	if got.State != is.Closed || len(got.Timeline) != 7 || got.Worker != "网格员 张海军" || got.Satisfied == nil || !*got.Satisfied {
+		t.Errorf("closed issue: %+v", got)
+	}
+	step(deputy, is.ActionInput{Action: is.ActReopen}, http.StatusConflict) // closed is closed
+	if n := len(h.Notifications("haishu")); n != 1 {
+		t.Errorf("%d notifications, want 1 (the answer)", n)
+	}
+}
+
+func TestReopenLimitAndVisibility(t *testing.T) {
+	h, deputy, staff := harness(t)
+	other := h.Principal("deputy", "李秀英")
+	lat, lng := 29.87, 121.55
+	var iss is.IssueJSON
+	h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: "housing", Description: "住房补贴申请进度询问",
+		Lat: &lat, Lng: &lng, Address: "海曙区鼓楼街道"}).Do().Decode(t, &iss)
+	act := func(who *scene.Principal, a is.Action, note string) int {
+		return h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(who).JSON(is.ActionInput{Action: a, Note: note}).Do().Status
+	}
+	act(staff, is.ActAccept, "")
+	for i := range is.MaxReopens {
+		if c := act(staff, is.ActAnswer, "答复"); c != http.StatusOK {
+			t.Fatalf("answer %d: %d", i, c)
+		}
+		if c := act(deputy, is.ActReopen, "不满意"); c != http.StatusOK {
+			t.Fatalf("reopen %d: %d", i, c)
+		}
+		act(staff, is.ActRoute, "")
+		act(staff, is.ActAccept, "")
+	}
+	act(staff, is.ActAnswer, "再次答复")
+	if c := act(deputy, is.ActReopen, "仍不满意"); c != http.StatusConflict {
+		t.Errorf("reopen past the limit: %d, want 409", c)
+	}
+	// Another deputy sees neither the issue nor its list entry.
+	if r := h.Request(http.MethodGet, "/issues/"+iss.ID).As(other).Do(); r.Status != http.StatusNotFound {
+		t.Errorf("another deputy reads it: %s", r)
+	}
+	var list struct{ Items []is.IssueJSON }
+	h.Request(http.MethodGet, "/issues").As(other).Do().Decode(t, &list)
+	if len(list.Items) != 0 {
+		t.Errorf("another deputy lists %d issues", len(list.Items))
+	}
+	h.Request(http.MethodGet, "/issues").As(staff).Do().Decode(t, &list)
+	if len(list.Items) != 1 {
+		t.Errorf("staff list %d issues, want 1", len(list.Items))
+	}
+}
+
+func TestReportBadInput(t *testing.T) {
+	h, deputy, staff := harness(t)
+	lat, lng, far := 29.87, 121.55, 200.0
+	for name, in := range map[string]is.ReportInput{
+		"unknown category": {Category: "ufo", Description: "x", Lat: &lat, Lng: &lng, Address: "x"},
+		"no coordinates":   {Category: "tree", Description: "x", Address: "x"},
+		"out of range":     {Category: "tree", Description: "x", Lat: &lat, Lng: &far, Address: "x"},
+		"no description":   {Category: "tree", Lat: &lat, Lng: &lng, Address: "x"},
+		"missing photo":    {Category: "tree", Description: "x", Lat: &lat, Lng: &lng, Address: "x", Photos: []string{"nope"}},
+	} {
+		if r := h.Request(http.MethodPost, "/issues").As(deputy).JSON(in).Do(); r.Status != http.StatusBadRequest {
+			t.Errorf("%s: %s", name, r)
+		}
+	}
+	if r := h.Request(http.MethodPost, "/issues").As(staff).JSON(is.ReportInput{}).Do(); r.Status != http.StatusForbidden {
+		t.Errorf("staff reporting: %s", r)
+	}
+	if r := h.Request(http.MethodPost, "/photos").As(deputy).Body("text/plain", []byte("not an image")).Do(); r.Status != http.StatusBadRequest {
+		t.Errorf("text photo: %s", r)
+	}
+	if n := len(h.Events("haishu")); n != 0 {
+		t.Errorf("bad input published %d events", n)
+	}
+}
+
+func TestDuplicatesAndDeadline(t *testing.T) {
+	h, deputy, _ := harness(t)
+	lat, lng := 29.8683, 121.5440
+	near := lng + 0.0003 // about 30 m east
+	var first, second is.IssueJSON
+	h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: "manhole", Description: "井盖缺失", Lat: &lat, Lng: &lng, Address: "海曙区解放南路"}).Do().Decode(t, &first)
+	h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: "manhole", Description: "同一处井盖缺失", Lat: &lat, Lng: &near, Address: "海曙区解放南路"}).Do().Decode(t, &second)
+	if len(second.Duplicates) != 1 || second.Duplicates[0] != first.ID {
+		t.Errorf("duplicates offered: %v, want [%s]", second.Duplicates, first.ID)
+	}
+	// The deadline job flags an open issue overdue and tells the reporter.
+	if err := h.RunJob("haishu", "deadline", map[string]string{"ID": first.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var got is.IssueJSON
+	h.Request(http.MethodGet, "/issues/"+first.ID).As(deputy).Do().Decode(t, &got)
+	if !got.Overdue {
+		t.Error("issue not flagged overdue")
+	}
+	var list struct{ Items []is.IssueJSON }
+	h.Request(http.MethodGet, "/issues?overdue=true").As(deputy).Do().Decode(t, &list)
+	if len(list.Items) != 1 {
+		t.Errorf("overdue list: %d", len(list.Items))
+	}
+}

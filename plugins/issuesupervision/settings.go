@@ -1,0 +1,94 @@
+package issuesupervision
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Settings are a tenant's settings for the scene (validated by the host
+// against settingsSchema).
+type Settings struct {
+	Grid                 GridSettings   `json:"grid"`
+	Routes               []RouteRule    `json:"routes"`
+	Deadlines            map[string]int `json:"deadlines"`
+	DuplicateRadiusM     float64        `json:"duplicate_radius_m"`
+	DuplicateWindowHours int            `json:"duplicate_window_hours"`
+}
+
+// GridSettings reach the tenant's grassroots governance platform (Open311).
+type GridSettings struct {
+	Endpoint       string            `json:"endpoint"`
+	APIKey         string            `json:"api_key"`
+	ServiceCodes   map[string]string `json:"service_codes"`
+	CallbackSecret string            `json:"callback_secret"`
+}
+
+// RouteRule sends a category (optionally only in an area: an address
+// prefix) to a destination: "grid" or "department:<code>".
+type RouteRule struct {
+	Category    string `json:"category"`
+	AreaPrefix  string `json:"area_prefix,omitempty"`
+	Destination string `json:"destination"`
+}
+
+const settingsSchema = `{
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "grid": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "endpoint": {"type": "string", "pattern": "^https?://", "description": "Open311 base URL of the grassroots governance platform"},
+        "api_key": {"type": "string", "maxLength": 200},
+        "service_codes": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 64}},
+        "callback_secret": {"type": "string", "maxLength": 200}
+      }
+    },
+    "routes": {
+      "type": "array", "maxItems": 100,
+      "items": {
+        "type": "object", "additionalProperties": false, "required": ["category", "destination"],
+        "properties": {
+          "category": {"type": "string"},
+          "area_prefix": {"type": "string", "maxLength": 100},
+          "destination": {"type": "string", "pattern": "^(grid|department:[a-z0-9_-]+)$"}
+        }
+      }
+    },
+    "deadlines": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 60}},
+    "duplicate_radius_m": {"type": "number", "minimum": 0, "maximum": 5000},
+    "duplicate_window_hours": {"type": "integer", "minimum": 0, "maximum": 720}
+  }
+}`
+
+// parseSettings reads the tenant's settings with defaults filled in.
+func parseSettings(raw []byte) Settings {
+	s := Settings{DuplicateRadiusM: 100, DuplicateWindowHours: 72}
+	if len(raw) > 0 {
+		_ = json.Unmarshal(raw, &s)
+	}
+	return s
+}
+
+// deadline is the category's answer deadline in working days.
+func (s Settings) deadline(cat string) int {
+	if d, ok := s.Deadlines[cat]; ok && d > 0 {
+		return d
+	}
+	if c, ok := category(cat); ok {
+		return c.Deadline
+	}
+	return 5
+}
+
+// destination applies the routing rules: the first rule for the category
+// whose area prefix matches the address; the platform by default.
+func (s Settings) destination(cat, address string) string {
+	for _, r := range s.Routes {
+		if r.Category == cat && strings.HasPrefix(address, r.AreaPrefix) {
+			return r.Destination
+		}
+	}
+	return "grid"
+}
