@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -102,3 +103,13 @@ var pathParamRE = regexp.MustCompile(`:([a-zA-Z_]+)`)
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func storeDialect(d string) store.Dialect { return store.Dialect(d) }
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}

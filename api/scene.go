@@ -320,6 +320,12 @@ func (s *Server) sceneProxy(c *fiber.Ctx) error {
 	in := pluginhost.Incoming{Tenant: t, Method: c.Method(), Path: path, Body: c.Body(), ContentType: string(c.Request().Header.ContentType()),
 		Locale: langOf(c), RequestID: requestID(c), Settings: ts.Settings, Query: map[string][]string{}}
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) { in.Query[string(k)] = append(in.Query[string(k)], string(v)) })
+	in.Headers = map[string]string{}
+	c.Request().Header.VisitAll(func(k, v []byte) {
+		if name := string(k); name != fiber.HeaderAuthorization && name != fiber.HeaderCookie {
+			in.Headers[name] = string(v)
+		}
+	})
 	p := principalOf(c)
 	switch {
 	case rt.Public && p == nil:

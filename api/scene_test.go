@@ -51,6 +51,8 @@ func sceneBinariesB(t testing.TB) string {
 			{"-ldflags", "-X main.version=1.1.0", "-o", filepath.Join(binDir, "noticeboard-1.1.0"), "../cmd/renda-noticeboard"},
 			{"-o", filepath.Join(binDir, "hostile"), "../core/pluginhost/testdata/hostile"},
 			{"-o", filepath.Join(binDir, "listener"), "../core/pluginhost/testdata/listener"},
+			{"-o", filepath.Join(binDir, "issues"), "../cmd/renda-issues"},
+			{"-o", filepath.Join(binDir, "gridsim"), "../cmd/gridsim"},
 		}
 		for _, b := range builds {
 			out, err := exec.Command("go", append([]string{"build"}, b...)...).CombinedOutput()

@@ -55,6 +55,7 @@ type Incoming struct {
 	Locale      string
 	RequestID   string
 	Settings    string
+	Headers     map[string]string // less credentials
 }
 
 // Call serves one request with the release's process: it issues a
@@ -74,7 +75,7 @@ func (h *Host) Call(ctx context.Context, rel *Release, in Incoming) (*scene.Resp
 	call := scene.Call{Capability: tok, Method: in.Method, Path: in.Path, Query: in.Query, Body: in.Body, ContentType: in.ContentType,
 		Tenant: scene.Tenant{Slug: in.Tenant.Slug, Level: string(in.Tenant.Level), NameZH: in.Tenant.NameZH, NameEN: in.Tenant.NameEN,
 			ReadOnly: in.Scope.WriteTenantID == ""},
-		Locale: in.Locale, RequestID: in.RequestID, Settings: []byte(in.Settings)}
+		Locale: in.Locale, RequestID: in.RequestID, Settings: []byte(in.Settings), Headers: in.Headers}
 	if p := in.Principal; p != nil {
 		call.Principal = &scene.Principal{UserID: p.UserID, Username: p.Username, DisplayName: p.DisplayName, Kind: string(p.Kind),
 			DeputyID: p.DeputyID, Permissions: in.Permissions}

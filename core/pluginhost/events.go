@@ -143,15 +143,15 @@ func (h *Host) attempt(ctx context.Context, t *tenants.Tenant, d *core.Delivery)
 		}
 		return fn(ctx, t, d.Event)
 	}
-	return h.background(ctx, t, d.Subscriber, func(ctx context.Context, conn *scene.Client, tok string) error {
+	return h.background(ctx, t, d.Subscriber, func(ctx context.Context, conn *scene.Client, tok string, settings []byte) error {
 		return conn.DeliverEvent(ctx, tok, scene.Event{ID: d.Event.ID, Type: d.Event.Type, Source: d.Event.Source, Payload: d.Event.Payload,
-			OccurredAt: d.Event.OccurredAt.Format(time.RFC3339Nano), Attempt: d.Attempts, Tenant: sceneTenant(t)})
+			OccurredAt: d.Event.OccurredAt.Format(time.RFC3339Nano), Attempt: d.Attempts, Tenant: sceneTenant(t), Settings: settings})
 	})
 }
 
 // background runs work no request started (an event delivery, a job) in
 // the version of sceneID the tenant runs, with a capability of its own.
-func (h *Host) background(ctx context.Context, t *tenants.Tenant, sceneID string, call func(context.Context, *scene.Client, string) error) error {
+func (h *Host) background(ctx context.Context, t *tenants.Tenant, sceneID string, call func(context.Context, *scene.Client, string, []byte) error) error {
 	ts, err := h.store.TenantScene(ctx, sceneID)
 	if err != nil || !ts.Enabled {
 		return core.Errorf(core.EUNAVAILABLE, "scene.not_enabled")
@@ -170,7 +170,7 @@ func (h *Host) background(ctx context.Context, t *tenants.Tenant, sceneID string
 	defer revoke()
 	cctx, cancel := context.WithTimeout(ctx, h.sup.cfg.CallTimeout)
 	defer cancel()
-	return call(cctx, conn, tok)
+	return call(cctx, conn, tok, []byte(ts.Settings))
 }
 
 func sceneTenant(t *tenants.Tenant) scene.Tenant {

@@ -117,7 +117,7 @@ func (h *Host) rescheduleCron(ctx context.Context, tm *core.Timer, job string) {
 }
 
 func (h *Host) runTimer(ctx context.Context, t *tenants.Tenant, tm *core.Timer) error {
-	return h.background(ctx, t, tm.SceneID, func(ctx context.Context, conn *scene.Client, tok string) error {
-		return conn.RunJob(ctx, tok, scene.Job{Name: tm.Job, Payload: tm.Payload, Tenant: sceneTenant(t)})
+	return h.background(ctx, t, tm.SceneID, func(ctx context.Context, conn *scene.Client, tok string, settings []byte) error {
+		return conn.RunJob(ctx, tok, scene.Job{Name: tm.Job, Payload: tm.Payload, Tenant: sceneTenant(t), Settings: settings})
 	})
 }

@@ -41,6 +41,8 @@ const (
 	ActReopen   Action = "reopen"   // the deputy is not satisfied
 	ActReject   Action = "reject"   // refused, with a reason
 	ActWithdraw Action = "withdraw" // the deputy takes it back
+	// ActRedeliver retries delivery to the platform; it changes no state.
+	ActRedeliver Action = "redeliver"
 )
 
 // transitions lists, for each action, the states it may start from and the

@@ -73,7 +73,11 @@ func New(version string) *scene.Scene {
 	s.Handle(http.MethodPost, "/issues/{id}/actions", permRead, scene.T("推进督事", "Move an issue on"), sv.act)
 	s.Handle(http.MethodGet, "/calendar", permRead, scene.T("工作日历调整", "Calendar edits"), sv.getCalendar)
 	s.Handle(http.MethodPut, "/calendar", permManage, scene.T("修改工作日历", "Edit the calendar"), sv.putCalendar)
+	s.Handle(http.MethodPost, "/grid/sync", permManage, scene.T("立即同步四平台进度", "Check the platform now"), sv.sync)
+	s.Public(http.MethodPost, "/grid/callback", scene.T("四平台状态回调（签名）", "The platform's signed status callback"), sv.callback)
 	s.OnJob("deadline", "", sv.deadline)
+	s.OnJob("deliver", "", sv.deliver)
+	s.OnJob("poll", "*/5 * * * *", sv.poll)
 	return s
 }
 
@@ -163,14 +167,22 @@ func (sv *service) report(ctx context.Context, r *scene.Request) (*scene.Respons
 	if err := is.apply(ActRoute, "system", "路由规则", is.Destination, now); err != nil {
 		return nil, err
 	}
+	if is.Destination == "grid" {
+		is.Grid = &GridLink{ServiceCode: set.Grid.serviceCode(is.Category)}
+	}
 	id := newID(now)
 	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: issues, ID: id, Data: is}},
 		[]scene.EventDraft{{Type: EventReported, Payload: map[string]string{"id": id, "category": is.Category, "deputy_id": is.DeputyID}}})
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Host.Schedule(ctx, "deadline", is.DueAt, "deadline:"+id, map[string]string{"id": id}); err != nil {
+	if err := r.Host.Schedule(ctx, "deadline", is.DueAt, "deadline:"+id, idPayload{ID: id}); err != nil {
 		return nil, err
+	}
+	if is.Grid != nil {
+		if err := r.Host.Schedule(ctx, "deliver", now, "deliver:"+id, idPayload{ID: id}); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.report", Ref: id,
 		Title: "报告督事问题：" + truncate(is.Description, 40), OccurredAt: now}); err != nil {
@@ -314,11 +326,18 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 		return nil, scene.Forbidden("issue.not_yours", scene.T("您不能对该事项执行此操作。", "You may not take this action on the issue."))
 	}
 	now := time.Now().UTC()
+	if in.Action == ActRedeliver {
+		return sv.redeliver(ctx, r, d, is)
+	}
 	before := is.State
 	switch in.Action {
 	case ActRoute:
 		if in.Destination != "" {
 			is.Destination = in.Destination
+		}
+		is.Grid = nil
+		if is.Destination == "grid" {
+			is.Grid = &GridLink{ServiceCode: parseSettings(r.Settings).Grid.serviceCode(is.Category)}
 		}
 	case ActDispatch:
 		is.Worker = in.Worker
@@ -360,6 +379,11 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 			return nil, err
 		}
 	}
+	if in.Action == ActRoute && is.Grid != nil {
+		if err := r.Host.Schedule(ctx, "deliver", now, "deliver:"+d.ID, idPayload{ID: d.ID}); err != nil {
+			return nil, err
+		}
+	}
 	if in.Action == ActAnswer {
 		_ = r.Host.Notify(ctx, []string{is.ReporterID}, scene.T("您报告的问题已答复", "Your issue has an answer"),
 			scene.T(truncate(is.Answer, 200), truncate(is.Answer, 200)), "")
@@ -371,11 +395,31 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 	return scene.JSON(http.StatusOK, j)
 }
 
+// redeliver sends an undeliverable issue to the platform again (staff).
+func (sv *service) redeliver(ctx context.Context, r *scene.Request, d *scene.Document, is Issue) (*scene.Response, error) {
+	if is.Grid == nil || is.State != Routed || is.Grid.RequestID != "" {
+		return nil, scene.Conflict("issue.not_undeliverable", scene.T("该事项不是待重新推送的状态。", "The issue is not waiting to be delivered."))
+	}
+	is.Grid.Attempts, is.Grid.Undeliverable, is.Grid.LastError = 0, false, ""
+	d, err := r.Host.Store().Update(ctx, issues, d.ID, d.Version, is)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Host.Schedule(ctx, "deliver", time.Now(), "deliver:"+d.ID, idPayload{ID: d.ID}); err != nil {
+		return nil, err
+	}
+	j, err := issueOut(d)
+	if err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, j)
+}
+
 // deadline runs when an issue's answer is due: an open issue is flagged
 // overdue, its reporter told, and an issue.overdue event published (the
 // parent congress escalates from it).
 func (sv *service) deadline(ctx context.Context, j *scene.Job) error {
-	var p struct{ ID string }
+	var p idPayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return err
 	}

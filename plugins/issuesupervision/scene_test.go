@@ -34,7 +34,7 @@ func TestIssueLifecycle(t *testing.T) {
 	if iss.State != is.Routed || iss.Destination != "grid" || len(iss.Timeline) != 2 {
 		t.Fatalf("after report: %+v", iss)
 	}
-	if !iss.DueAt.After(time.Now().Add(48*time.Hour)) || len(h.Scheduled("haishu")) != 1 || len(h.Duties("haishu")) != 1 || len(h.Events("haishu")) != 1 {
+	if !iss.DueAt.After(time.Now().Add(48*time.Hour)) || len(h.Scheduled("haishu")) != 2 || len(h.Duties("haishu")) != 1 || len(h.Events("haishu")) != 1 {
 		t.Errorf("deadline %v, scheduled %d, duties %d, events %d", iss.DueAt, len(h.Scheduled("haishu")), len(h.Duties("haishu")), len(h.Events("haishu")))
 	}
 	step := func(who *scene.Principal, in is.ActionInput, want int) is.IssueJSON {
@@ -49,9 +49,9 @@ func TestIssueLifecycle(t *testing.T) {
 		}
 		return out
 	}
-	step(deputy, is.ActionInput{Action: is.ActAccept}, http.StatusForbidden)       // deputies do not accept
-	step(staff, is.ActionInput{Action: is.ActHandle}, http.StatusConflict)          // not dispatched yet
-	step(staff, is.ActionInput{Action: is.ActReject}, http.StatusBadRequest)        // a rejection needs a reason
+	step(deputy, is.ActionInput{Action: is.ActAccept}, http.StatusForbidden) // deputies do not accept
+	step(staff, is.ActionInput{Action: is.ActHandle}, http.StatusConflict)   // not dispatched yet
+	step(staff, is.ActionInput{Action: is.ActReject}, http.StatusBadRequest) // a rejection needs a reason
 	step(staff, is.ActionInput{Action: is.ActAccept}, http.StatusOK)
 	step(staff, is.ActionInput{Action: is.ActDispatch, Worker: "网格员 张海军"}, http.StatusOK)
 	step(staff, is.ActionInput{Action: is.ActHandle, Note: "已清理倒伏树木"}, http.StatusOK)

@@ -13,6 +13,9 @@ type Settings struct {
 	Deadlines            map[string]int `json:"deadlines"`
 	DuplicateRadiusM     float64        `json:"duplicate_radius_m"`
 	DuplicateWindowHours int            `json:"duplicate_window_hours"`
+	// PollSeconds is how often the platform's progress is checked while
+	// issues are open there (default 15).
+	PollSeconds int `json:"poll_seconds"`
 }
 
 // GridSettings reach the tenant's grassroots governance platform (Open311).
@@ -58,7 +61,8 @@ const settingsSchema = `{
     },
     "deadlines": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 60}},
     "duplicate_radius_m": {"type": "number", "minimum": 0, "maximum": 5000},
-    "duplicate_window_hours": {"type": "integer", "minimum": 0, "maximum": 720}
+    "duplicate_window_hours": {"type": "integer", "minimum": 0, "maximum": 720},
+    "poll_seconds": {"type": "integer", "minimum": 1, "maximum": 3600}
   }
 }`
 

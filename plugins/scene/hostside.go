@@ -191,6 +191,7 @@ type Call struct {
 	Locale      string
 	RequestID   string
 	Settings    json.RawMessage
+	Headers     map[string]string // less credentials
 }
 
 // Manifest asks the scene for its manifest.
@@ -213,7 +214,7 @@ func (c *Client) Health(ctx context.Context) error {
 func (c *Client) Handle(ctx context.Context, call Call) (*Response, error) {
 	in := &pb.HandleRequestRequest{Capability: call.Capability, Method: call.Method, Path: call.Path, Body: call.Body,
 		ContentType: call.ContentType, Tenant: tenantPB(call.Tenant), Locale: call.Locale, RequestId: call.RequestID,
-		Settings: call.Settings, Query: map[string]*pb.Values{}}
+		Settings: call.Settings, Headers: call.Headers, Query: map[string]*pb.Values{}}
 	for k, v := range call.Query {
 		in.Query[k] = &pb.Values{Values: v}
 	}
@@ -233,13 +234,13 @@ func (c *Client) Handle(ctx context.Context, call Call) (*Response, error) {
 
 // DeliverEvent hands an event to the scene.
 func (c *Client) DeliverEvent(ctx context.Context, capability string, e Event) error {
-	_, err := c.c.HandleEvent(ctx, &pb.HandleEventRequest{Capability: capability, Tenant: tenantPB(e.Tenant), Attempt: int32(e.Attempt),
+	_, err := c.c.HandleEvent(ctx, &pb.HandleEventRequest{Capability: capability, Tenant: tenantPB(e.Tenant), Attempt: int32(e.Attempt), Settings: e.Settings,
 		Event: &pb.Event{Id: e.ID, Type: e.Type, Source: e.Source, Payload: e.Payload, OccurredAt: e.OccurredAt}})
 	return errorOf(err)
 }
 
 // RunJob runs a job in the scene.
 func (c *Client) RunJob(ctx context.Context, capability string, j Job) error {
-	_, err := c.c.RunJob(ctx, &pb.RunJobRequest{Capability: capability, Job: j.Name, Tenant: tenantPB(j.Tenant), Payload: j.Payload})
+	_, err := c.c.RunJob(ctx, &pb.RunJobRequest{Capability: capability, Job: j.Name, Tenant: tenantPB(j.Tenant), Payload: j.Payload, Settings: j.Settings})
 	return errorOf(err)
 }

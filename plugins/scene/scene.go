@@ -123,7 +123,10 @@ type Request struct {
 	Locale      string
 	RequestID   string
 	Settings    json.RawMessage
-	Host        Host
+	// Headers are the request's headers (canonical names), less
+	// credentials.
+	Headers map[string]string
+	Host    Host
 }
 
 // Param returns a path parameter.
@@ -202,15 +205,17 @@ type Event struct {
 	OccurredAt string
 	Tenant     Tenant
 	Attempt    int
+	Settings   json.RawMessage
 	Host       Host
 }
 
 // Job is a scheduled job run.
 type Job struct {
-	Name    string
-	Payload json.RawMessage
-	Tenant  Tenant
-	Host    Host
+	Name     string
+	Payload  json.RawMessage
+	Tenant   Tenant
+	Settings json.RawMessage
+	Host     Host
 }
 
 // match finds the route for method and path and its parameters.

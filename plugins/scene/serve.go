@@ -131,7 +131,7 @@ func (s *sceneServer) HandleRequest(ctx context.Context, in *pb.HandleRequestReq
 	}
 	r := &Request{Method: in.GetMethod(), Path: in.GetPath(), Body: in.GetBody(), ContentType: in.GetContentType(),
 		Tenant: tenantOf(in.GetTenant()), Locale: in.GetLocale(), RequestID: in.GetRequestId(), Settings: in.GetSettings(),
-		Query: map[string][]string{}, Host: host}
+		Query: map[string][]string{}, Headers: in.GetHeaders(), Host: host}
 	for k, v := range in.GetQuery() {
 		r.Query[k] = v.GetValues()
 	}
@@ -159,7 +159,7 @@ func (s *sceneServer) HandleEvent(ctx context.Context, in *pb.HandleEventRequest
 	}
 	ev := in.GetEvent()
 	e := &Event{ID: ev.GetId(), Type: ev.GetType(), Source: ev.GetSource(), Payload: ev.GetPayload(), OccurredAt: ev.GetOccurredAt(),
-		Tenant: tenantOf(in.GetTenant()), Attempt: int(in.GetAttempt()), Host: host}
+		Tenant: tenantOf(in.GetTenant()), Attempt: int(in.GetAttempt()), Settings: in.GetSettings(), Host: host}
 	return &pb.HandleEventResponse{}, statusOf(s.scene.DeliverEvent(ctx, e))
 }
 
@@ -168,6 +168,6 @@ func (s *sceneServer) RunJob(ctx context.Context, in *pb.RunJobRequest) (*pb.Run
 	if err != nil {
 		return nil, statusOf(err)
 	}
-	j := &Job{Name: in.GetJob(), Payload: in.GetPayload(), Tenant: tenantOf(in.GetTenant()), Host: host}
+	j := &Job{Name: in.GetJob(), Payload: in.GetPayload(), Tenant: tenantOf(in.GetTenant()), Settings: in.GetSettings(), Host: host}
 	return &pb.RunJobResponse{}, statusOf(s.scene.RunJob(ctx, j))
 }

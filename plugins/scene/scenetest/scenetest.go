@@ -268,6 +268,16 @@ type Request struct {
 	principal   *scene.Principal
 	tenant      string
 	locale      string
+	headers     map[string]string
+}
+
+// Header sets a request header (canonical name, as the host passes them).
+func (r *Request) Header(name, value string) *Request {
+	if r.headers == nil {
+		r.headers = map[string]string{}
+	}
+	r.headers[name] = value
+	return r
 }
 
 // Request starts a request to a scene route; target is the path relative
@@ -353,7 +363,7 @@ func (r *Request) Do() *Result {
 	h.mu.Unlock()
 	tenant.ReadOnly = host.readOnly
 	in := &scene.Request{Method: r.method, Path: r.path, Query: map[string][]string(r.query), Body: r.body, ContentType: r.contentType,
-		Principal: p, Tenant: tenant, Locale: r.locale, RequestID: requestID, Settings: settings, Host: host}
+		Principal: p, Tenant: tenant, Locale: r.locale, RequestID: requestID, Settings: settings, Headers: r.headers, Host: host}
 	resp, err := h.scene.Dispatch(r.ctx, in)
 	if err != nil {
 		if pr, ok := scene.AsProblem(err); ok {
@@ -470,6 +480,7 @@ func (h *Harness) Deliver(tenant string, e scene.Event) error {
 	defer host.ended.Store(true)
 	h.mu.Lock()
 	e.Tenant = h.tenant(tenant).info
+	e.Settings = h.tenant(tenant).settings
 	if e.ID == "" {
 		e.ID = h.newID()
 	}
@@ -498,7 +509,7 @@ func (h *Harness) RunJob(tenant, name string, payload any) error {
 	host := h.bind(tenant, nil, false)
 	defer host.ended.Store(true)
 	h.mu.Lock()
-	info := h.tenant(tenant).info
+	info, settings := h.tenant(tenant).info, h.tenant(tenant).settings
 	h.mu.Unlock()
-	return h.scene.RunJob(h.t.Context(), &scene.Job{Name: name, Payload: b, Tenant: info, Host: host})
+	return h.scene.RunJob(h.t.Context(), &scene.Job{Name: name, Payload: b, Tenant: info, Settings: settings, Host: host})
 }

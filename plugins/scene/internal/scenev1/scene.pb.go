@@ -820,20 +820,22 @@ func (x *TenantInfo) GetReadOnly() bool {
 }
 
 type HandleRequestRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Capability    string                 `protobuf:"bytes,1,opt,name=capability,proto3" json:"capability,omitempty"`
-	Method        string                 `protobuf:"bytes,2,opt,name=method,proto3" json:"method,omitempty"`
-	Path          string                 `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
-	Route         string                 `protobuf:"bytes,4,opt,name=route,proto3" json:"route,omitempty"` // the manifest's path pattern that matched
-	PathParams    map[string]string      `protobuf:"bytes,5,rep,name=path_params,json=pathParams,proto3" json:"path_params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	Query         map[string]*Values     `protobuf:"bytes,6,rep,name=query,proto3" json:"query,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	Body          []byte                 `protobuf:"bytes,7,opt,name=body,proto3" json:"body,omitempty"`
-	ContentType   string                 `protobuf:"bytes,8,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
-	Principal     *Principal             `protobuf:"bytes,9,opt,name=principal,proto3" json:"principal,omitempty"` // absent on public routes
-	Tenant        *TenantInfo            `protobuf:"bytes,10,opt,name=tenant,proto3" json:"tenant,omitempty"`
-	Locale        string                 `protobuf:"bytes,11,opt,name=locale,proto3" json:"locale,omitempty"`
-	RequestId     string                 `protobuf:"bytes,12,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	Settings      []byte                 `protobuf:"bytes,13,opt,name=settings,proto3" json:"settings,omitempty"` // the tenant's settings for this scene, JSON
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Capability  string                 `protobuf:"bytes,1,opt,name=capability,proto3" json:"capability,omitempty"`
+	Method      string                 `protobuf:"bytes,2,opt,name=method,proto3" json:"method,omitempty"`
+	Path        string                 `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
+	Route       string                 `protobuf:"bytes,4,opt,name=route,proto3" json:"route,omitempty"` // the manifest's path pattern that matched
+	PathParams  map[string]string      `protobuf:"bytes,5,rep,name=path_params,json=pathParams,proto3" json:"path_params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Query       map[string]*Values     `protobuf:"bytes,6,rep,name=query,proto3" json:"query,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Body        []byte                 `protobuf:"bytes,7,opt,name=body,proto3" json:"body,omitempty"`
+	ContentType string                 `protobuf:"bytes,8,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	Principal   *Principal             `protobuf:"bytes,9,opt,name=principal,proto3" json:"principal,omitempty"` // absent on public routes
+	Tenant      *TenantInfo            `protobuf:"bytes,10,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	Locale      string                 `protobuf:"bytes,11,opt,name=locale,proto3" json:"locale,omitempty"`
+	RequestId   string                 `protobuf:"bytes,12,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	Settings    []byte                 `protobuf:"bytes,13,opt,name=settings,proto3" json:"settings,omitempty"` // the tenant's settings for this scene, JSON
+	// The request's headers, less credentials (Authorization, Cookie).
+	Headers       map[string]string `protobuf:"bytes,14,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -955,6 +957,13 @@ func (x *HandleRequestRequest) GetRequestId() string {
 func (x *HandleRequestRequest) GetSettings() []byte {
 	if x != nil {
 		return x.Settings
+	}
+	return nil
+}
+
+func (x *HandleRequestRequest) GetHeaders() map[string]string {
+	if x != nil {
+		return x.Headers
 	}
 	return nil
 }
@@ -1281,6 +1290,7 @@ type HandleEventRequest struct {
 	Event         *Event                 `protobuf:"bytes,2,opt,name=event,proto3" json:"event,omitempty"`
 	Tenant        *TenantInfo            `protobuf:"bytes,3,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	Attempt       int32                  `protobuf:"varint,4,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	Settings      []byte                 `protobuf:"bytes,5,opt,name=settings,proto3" json:"settings,omitempty"` // the tenant's settings for this scene, JSON
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1343,6 +1353,13 @@ func (x *HandleEventRequest) GetAttempt() int32 {
 	return 0
 }
 
+func (x *HandleEventRequest) GetSettings() []byte {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
 type HandleEventResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -1385,6 +1402,7 @@ type RunJobRequest struct {
 	Job           string                 `protobuf:"bytes,2,opt,name=job,proto3" json:"job,omitempty"`
 	Tenant        *TenantInfo            `protobuf:"bytes,3,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	Payload       []byte                 `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"`
+	Settings      []byte                 `protobuf:"bytes,5,opt,name=settings,proto3" json:"settings,omitempty"` // the tenant's settings for this scene, JSON
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1443,6 +1461,13 @@ func (x *RunJobRequest) GetTenant() *TenantInfo {
 func (x *RunJobRequest) GetPayload() []byte {
 	if x != nil {
 		return x.Payload
+	}
+	return nil
+}
+
+func (x *RunJobRequest) GetSettings() []byte {
+	if x != nil {
+		return x.Settings
 	}
 	return nil
 }
@@ -3886,7 +3911,7 @@ const file_scene_proto_rawDesc = "" +
 	"\x05level\x18\x02 \x01(\tR\x05level\x12\x17\n" +
 	"\aname_zh\x18\x03 \x01(\tR\x06nameZh\x12\x17\n" +
 	"\aname_en\x18\x04 \x01(\tR\x06nameEn\x12\x1b\n" +
-	"\tread_only\x18\x05 \x01(\bR\breadOnly\"\x9e\x05\n" +
+	"\tread_only\x18\x05 \x01(\bR\breadOnly\"\xa7\x06\n" +
 	"\x14HandleRequestRequest\x12\x1e\n" +
 	"\n" +
 	"capability\x18\x01 \x01(\tR\n" +
@@ -3905,14 +3930,18 @@ const file_scene_proto_rawDesc = "" +
 	"\x06locale\x18\v \x01(\tR\x06locale\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\f \x01(\tR\trequestId\x12\x1a\n" +
-	"\bsettings\x18\r \x01(\fR\bsettings\x1a=\n" +
+	"\bsettings\x18\r \x01(\fR\bsettings\x12K\n" +
+	"\aheaders\x18\x0e \x03(\v21.renda.scene.v1.HandleRequestRequest.HeadersEntryR\aheaders\x1a=\n" +
 	"\x0fPathParamsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1aP\n" +
 	"\n" +
 	"QueryEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12,\n" +
-	"\x05value\x18\x02 \x01(\v2\x16.renda.scene.v1.ValuesR\x05value:\x028\x01\" \n" +
+	"\x05value\x18\x02 \x01(\v2\x16.renda.scene.v1.ValuesR\x05value:\x028\x01\x1a:\n" +
+	"\fHeadersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\" \n" +
 	"\x06Values\x12\x16\n" +
 	"\x06values\x18\x01 \x03(\tR\x06values\"\xa3\x02\n" +
 	"\x15HandleRequestResponse\x12\x16\n" +
@@ -3938,22 +3967,24 @@ const file_scene_proto_rawDesc = "" +
 	"\x06source\x18\x03 \x01(\tR\x06source\x12\x18\n" +
 	"\apayload\x18\x04 \x01(\fR\apayload\x12\x1f\n" +
 	"\voccurred_at\x18\x05 \x01(\tR\n" +
-	"occurredAt\"\xaf\x01\n" +
+	"occurredAt\"\xcb\x01\n" +
 	"\x12HandleEventRequest\x12\x1e\n" +
 	"\n" +
 	"capability\x18\x01 \x01(\tR\n" +
 	"capability\x12+\n" +
 	"\x05event\x18\x02 \x01(\v2\x15.renda.scene.v1.EventR\x05event\x122\n" +
 	"\x06tenant\x18\x03 \x01(\v2\x1a.renda.scene.v1.TenantInfoR\x06tenant\x12\x18\n" +
-	"\aattempt\x18\x04 \x01(\x05R\aattempt\"\x15\n" +
-	"\x13HandleEventResponse\"\x8f\x01\n" +
+	"\aattempt\x18\x04 \x01(\x05R\aattempt\x12\x1a\n" +
+	"\bsettings\x18\x05 \x01(\fR\bsettings\"\x15\n" +
+	"\x13HandleEventResponse\"\xab\x01\n" +
 	"\rRunJobRequest\x12\x1e\n" +
 	"\n" +
 	"capability\x18\x01 \x01(\tR\n" +
 	"capability\x12\x10\n" +
 	"\x03job\x18\x02 \x01(\tR\x03job\x122\n" +
 	"\x06tenant\x18\x03 \x01(\v2\x1a.renda.scene.v1.TenantInfoR\x06tenant\x12\x18\n" +
-	"\apayload\x18\x04 \x01(\fR\apayload\"\x10\n" +
+	"\apayload\x18\x04 \x01(\fR\apayload\x12\x1a\n" +
+	"\bsettings\x18\x05 \x01(\fR\bsettings\"\x10\n" +
 	"\x0eRunJobResponse\"\x0f\n" +
 	"\rHealthRequest\" \n" +
 	"\x0eHealthResponse\x12\x0e\n" +
@@ -4219,7 +4250,7 @@ func file_scene_proto_rawDescGZIP() []byte {
 	return file_scene_proto_rawDescData
 }
 
-var file_scene_proto_msgTypes = make([]protoimpl.MessageInfo, 67)
+var file_scene_proto_msgTypes = make([]protoimpl.MessageInfo, 68)
 var file_scene_proto_goTypes = []any{
 	(*GetManifestRequest)(nil),     // 0: renda.scene.v1.GetManifestRequest
 	(*GetManifestResponse)(nil),    // 1: renda.scene.v1.GetManifestResponse
@@ -4284,10 +4315,11 @@ var file_scene_proto_goTypes = []any{
 	(*FileGetResponse)(nil),        // 60: renda.scene.v1.FileGetResponse
 	nil,                            // 61: renda.scene.v1.HandleRequestRequest.PathParamsEntry
 	nil,                            // 62: renda.scene.v1.HandleRequestRequest.QueryEntry
-	nil,                            // 63: renda.scene.v1.HandleRequestResponse.HeadersEntry
-	nil,                            // 64: renda.scene.v1.DirectoryEntry.AttributesEntry
-	nil,                            // 65: renda.scene.v1.HTTPRequestRequest.HeadersEntry
-	nil,                            // 66: renda.scene.v1.HTTPRequestResponse.HeadersEntry
+	nil,                            // 63: renda.scene.v1.HandleRequestRequest.HeadersEntry
+	nil,                            // 64: renda.scene.v1.HandleRequestResponse.HeadersEntry
+	nil,                            // 65: renda.scene.v1.DirectoryEntry.AttributesEntry
+	nil,                            // 66: renda.scene.v1.HTTPRequestRequest.HeadersEntry
+	nil,                            // 67: renda.scene.v1.HTTPRequestResponse.HeadersEntry
 }
 var file_scene_proto_depIdxs = []int32{
 	3,  // 0: renda.scene.v1.GetManifestResponse.manifest:type_name -> renda.scene.v1.Manifest
@@ -4306,79 +4338,80 @@ var file_scene_proto_depIdxs = []int32{
 	62, // 13: renda.scene.v1.HandleRequestRequest.query:type_name -> renda.scene.v1.HandleRequestRequest.QueryEntry
 	10, // 14: renda.scene.v1.HandleRequestRequest.principal:type_name -> renda.scene.v1.Principal
 	11, // 15: renda.scene.v1.HandleRequestRequest.tenant:type_name -> renda.scene.v1.TenantInfo
-	63, // 16: renda.scene.v1.HandleRequestResponse.headers:type_name -> renda.scene.v1.HandleRequestResponse.HeadersEntry
-	15, // 17: renda.scene.v1.HandleRequestResponse.problem:type_name -> renda.scene.v1.Problem
-	2,  // 18: renda.scene.v1.Problem.message:type_name -> renda.scene.v1.Text
-	16, // 19: renda.scene.v1.Problem.fields:type_name -> renda.scene.v1.FieldProblem
-	2,  // 20: renda.scene.v1.FieldProblem.message:type_name -> renda.scene.v1.Text
-	17, // 21: renda.scene.v1.HandleEventRequest.event:type_name -> renda.scene.v1.Event
-	11, // 22: renda.scene.v1.HandleEventRequest.tenant:type_name -> renda.scene.v1.TenantInfo
-	11, // 23: renda.scene.v1.RunJobRequest.tenant:type_name -> renda.scene.v1.TenantInfo
-	24, // 24: renda.scene.v1.StoreDocumentResponse.document:type_name -> renda.scene.v1.Document
-	31, // 25: renda.scene.v1.StoreQueryRequest.filters:type_name -> renda.scene.v1.Filter
-	24, // 26: renda.scene.v1.StoreQueryResponse.documents:type_name -> renda.scene.v1.Document
-	31, // 27: renda.scene.v1.StoreAggregateRequest.filters:type_name -> renda.scene.v1.Filter
-	35, // 28: renda.scene.v1.StoreAggregateResponse.groups:type_name -> renda.scene.v1.Group
-	37, // 29: renda.scene.v1.StoreBatchRequest.writes:type_name -> renda.scene.v1.StoreWrite
-	40, // 30: renda.scene.v1.StoreBatchRequest.events:type_name -> renda.scene.v1.EventDraft
-	24, // 31: renda.scene.v1.StoreBatchResponse.documents:type_name -> renda.scene.v1.Document
-	40, // 32: renda.scene.v1.PublishEventRequest.event:type_name -> renda.scene.v1.EventDraft
-	64, // 33: renda.scene.v1.DirectoryEntry.attributes:type_name -> renda.scene.v1.DirectoryEntry.AttributesEntry
-	44, // 34: renda.scene.v1.DirectoryResponse.entries:type_name -> renda.scene.v1.DirectoryEntry
-	2,  // 35: renda.scene.v1.NotifyRequest.title:type_name -> renda.scene.v1.Text
-	2,  // 36: renda.scene.v1.NotifyRequest.body:type_name -> renda.scene.v1.Text
-	65, // 37: renda.scene.v1.HTTPRequestRequest.headers:type_name -> renda.scene.v1.HTTPRequestRequest.HeadersEntry
-	66, // 38: renda.scene.v1.HTTPRequestResponse.headers:type_name -> renda.scene.v1.HTTPRequestResponse.HeadersEntry
-	56, // 39: renda.scene.v1.FilePutResponse.file:type_name -> renda.scene.v1.FileInfo
-	56, // 40: renda.scene.v1.FileGetResponse.file:type_name -> renda.scene.v1.FileInfo
-	13, // 41: renda.scene.v1.HandleRequestRequest.QueryEntry.value:type_name -> renda.scene.v1.Values
-	0,  // 42: renda.scene.v1.Scene.GetManifest:input_type -> renda.scene.v1.GetManifestRequest
-	12, // 43: renda.scene.v1.Scene.HandleRequest:input_type -> renda.scene.v1.HandleRequestRequest
-	18, // 44: renda.scene.v1.Scene.HandleEvent:input_type -> renda.scene.v1.HandleEventRequest
-	20, // 45: renda.scene.v1.Scene.RunJob:input_type -> renda.scene.v1.RunJobRequest
-	22, // 46: renda.scene.v1.Scene.Health:input_type -> renda.scene.v1.HealthRequest
-	25, // 47: renda.scene.v1.Host.StoreCreate:input_type -> renda.scene.v1.StoreCreateRequest
-	26, // 48: renda.scene.v1.Host.StoreGet:input_type -> renda.scene.v1.StoreGetRequest
-	27, // 49: renda.scene.v1.Host.StoreUpdate:input_type -> renda.scene.v1.StoreUpdateRequest
-	28, // 50: renda.scene.v1.Host.StoreDelete:input_type -> renda.scene.v1.StoreDeleteRequest
-	32, // 51: renda.scene.v1.Host.StoreQuery:input_type -> renda.scene.v1.StoreQueryRequest
-	34, // 52: renda.scene.v1.Host.StoreAggregate:input_type -> renda.scene.v1.StoreAggregateRequest
-	38, // 53: renda.scene.v1.Host.StoreBatch:input_type -> renda.scene.v1.StoreBatchRequest
-	41, // 54: renda.scene.v1.Host.PublishEvent:input_type -> renda.scene.v1.PublishEventRequest
-	43, // 55: renda.scene.v1.Host.Directory:input_type -> renda.scene.v1.DirectoryRequest
-	46, // 56: renda.scene.v1.Host.RecordDuty:input_type -> renda.scene.v1.RecordDutyRequest
-	48, // 57: renda.scene.v1.Host.Audit:input_type -> renda.scene.v1.AuditRequest
-	50, // 58: renda.scene.v1.Host.Notify:input_type -> renda.scene.v1.NotifyRequest
-	52, // 59: renda.scene.v1.Host.Schedule:input_type -> renda.scene.v1.ScheduleRequest
-	54, // 60: renda.scene.v1.Host.HTTPRequest:input_type -> renda.scene.v1.HTTPRequestRequest
-	57, // 61: renda.scene.v1.Host.FilePut:input_type -> renda.scene.v1.FilePutRequest
-	59, // 62: renda.scene.v1.Host.FileGet:input_type -> renda.scene.v1.FileGetRequest
-	1,  // 63: renda.scene.v1.Scene.GetManifest:output_type -> renda.scene.v1.GetManifestResponse
-	14, // 64: renda.scene.v1.Scene.HandleRequest:output_type -> renda.scene.v1.HandleRequestResponse
-	19, // 65: renda.scene.v1.Scene.HandleEvent:output_type -> renda.scene.v1.HandleEventResponse
-	21, // 66: renda.scene.v1.Scene.RunJob:output_type -> renda.scene.v1.RunJobResponse
-	23, // 67: renda.scene.v1.Scene.Health:output_type -> renda.scene.v1.HealthResponse
-	29, // 68: renda.scene.v1.Host.StoreCreate:output_type -> renda.scene.v1.StoreDocumentResponse
-	29, // 69: renda.scene.v1.Host.StoreGet:output_type -> renda.scene.v1.StoreDocumentResponse
-	29, // 70: renda.scene.v1.Host.StoreUpdate:output_type -> renda.scene.v1.StoreDocumentResponse
-	30, // 71: renda.scene.v1.Host.StoreDelete:output_type -> renda.scene.v1.StoreDeleteResponse
-	33, // 72: renda.scene.v1.Host.StoreQuery:output_type -> renda.scene.v1.StoreQueryResponse
-	36, // 73: renda.scene.v1.Host.StoreAggregate:output_type -> renda.scene.v1.StoreAggregateResponse
-	39, // 74: renda.scene.v1.Host.StoreBatch:output_type -> renda.scene.v1.StoreBatchResponse
-	42, // 75: renda.scene.v1.Host.PublishEvent:output_type -> renda.scene.v1.PublishEventResponse
-	45, // 76: renda.scene.v1.Host.Directory:output_type -> renda.scene.v1.DirectoryResponse
-	47, // 77: renda.scene.v1.Host.RecordDuty:output_type -> renda.scene.v1.RecordDutyResponse
-	49, // 78: renda.scene.v1.Host.Audit:output_type -> renda.scene.v1.AuditResponse
-	51, // 79: renda.scene.v1.Host.Notify:output_type -> renda.scene.v1.NotifyResponse
-	53, // 80: renda.scene.v1.Host.Schedule:output_type -> renda.scene.v1.ScheduleResponse
-	55, // 81: renda.scene.v1.Host.HTTPRequest:output_type -> renda.scene.v1.HTTPRequestResponse
-	58, // 82: renda.scene.v1.Host.FilePut:output_type -> renda.scene.v1.FilePutResponse
-	60, // 83: renda.scene.v1.Host.FileGet:output_type -> renda.scene.v1.FileGetResponse
-	63, // [63:84] is the sub-list for method output_type
-	42, // [42:63] is the sub-list for method input_type
-	42, // [42:42] is the sub-list for extension type_name
-	42, // [42:42] is the sub-list for extension extendee
-	0,  // [0:42] is the sub-list for field type_name
+	63, // 16: renda.scene.v1.HandleRequestRequest.headers:type_name -> renda.scene.v1.HandleRequestRequest.HeadersEntry
+	64, // 17: renda.scene.v1.HandleRequestResponse.headers:type_name -> renda.scene.v1.HandleRequestResponse.HeadersEntry
+	15, // 18: renda.scene.v1.HandleRequestResponse.problem:type_name -> renda.scene.v1.Problem
+	2,  // 19: renda.scene.v1.Problem.message:type_name -> renda.scene.v1.Text
+	16, // 20: renda.scene.v1.Problem.fields:type_name -> renda.scene.v1.FieldProblem
+	2,  // 21: renda.scene.v1.FieldProblem.message:type_name -> renda.scene.v1.Text
+	17, // 22: renda.scene.v1.HandleEventRequest.event:type_name -> renda.scene.v1.Event
+	11, // 23: renda.scene.v1.HandleEventRequest.tenant:type_name -> renda.scene.v1.TenantInfo
+	11, // 24: renda.scene.v1.RunJobRequest.tenant:type_name -> renda.scene.v1.TenantInfo
+	24, // 25: renda.scene.v1.StoreDocumentResponse.document:type_name -> renda.scene.v1.Document
+	31, // 26: renda.scene.v1.StoreQueryRequest.filters:type_name -> renda.scene.v1.Filter
+	24, // 27: renda.scene.v1.StoreQueryResponse.documents:type_name -> renda.scene.v1.Document
+	31, // 28: renda.scene.v1.StoreAggregateRequest.filters:type_name -> renda.scene.v1.Filter
+	35, // 29: renda.scene.v1.StoreAggregateResponse.groups:type_name -> renda.scene.v1.Group
+	37, // 30: renda.scene.v1.StoreBatchRequest.writes:type_name -> renda.scene.v1.StoreWrite
+	40, // 31: renda.scene.v1.StoreBatchRequest.events:type_name -> renda.scene.v1.EventDraft
+	24, // 32: renda.scene.v1.StoreBatchResponse.documents:type_name -> renda.scene.v1.Document
+	40, // 33: renda.scene.v1.PublishEventRequest.event:type_name -> renda.scene.v1.EventDraft
+	65, // 34: renda.scene.v1.DirectoryEntry.attributes:type_name -> renda.scene.v1.DirectoryEntry.AttributesEntry
+	44, // 35: renda.scene.v1.DirectoryResponse.entries:type_name -> renda.scene.v1.DirectoryEntry
+	2,  // 36: renda.scene.v1.NotifyRequest.title:type_name -> renda.scene.v1.Text
+	2,  // 37: renda.scene.v1.NotifyRequest.body:type_name -> renda.scene.v1.Text
+	66, // 38: renda.scene.v1.HTTPRequestRequest.headers:type_name -> renda.scene.v1.HTTPRequestRequest.HeadersEntry
+	67, // 39: renda.scene.v1.HTTPRequestResponse.headers:type_name -> renda.scene.v1.HTTPRequestResponse.HeadersEntry
+	56, // 40: renda.scene.v1.FilePutResponse.file:type_name -> renda.scene.v1.FileInfo
+	56, // 41: renda.scene.v1.FileGetResponse.file:type_name -> renda.scene.v1.FileInfo
+	13, // 42: renda.scene.v1.HandleRequestRequest.QueryEntry.value:type_name -> renda.scene.v1.Values
+	0,  // 43: renda.scene.v1.Scene.GetManifest:input_type -> renda.scene.v1.GetManifestRequest
+	12, // 44: renda.scene.v1.Scene.HandleRequest:input_type -> renda.scene.v1.HandleRequestRequest
+	18, // 45: renda.scene.v1.Scene.HandleEvent:input_type -> renda.scene.v1.HandleEventRequest
+	20, // 46: renda.scene.v1.Scene.RunJob:input_type -> renda.scene.v1.RunJobRequest
+	22, // 47: renda.scene.v1.Scene.Health:input_type -> renda.scene.v1.HealthRequest
+	25, // 48: renda.scene.v1.Host.StoreCreate:input_type -> renda.scene.v1.StoreCreateRequest
+	26, // 49: renda.scene.v1.Host.StoreGet:input_type -> renda.scene.v1.StoreGetRequest
+	27, // 50: renda.scene.v1.Host.StoreUpdate:input_type -> renda.scene.v1.StoreUpdateRequest
+	28, // 51: renda.scene.v1.Host.StoreDelete:input_type -> renda.scene.v1.StoreDeleteRequest
+	32, // 52: renda.scene.v1.Host.StoreQuery:input_type -> renda.scene.v1.StoreQueryRequest
+	34, // 53: renda.scene.v1.Host.StoreAggregate:input_type -> renda.scene.v1.StoreAggregateRequest
+	38, // 54: renda.scene.v1.Host.StoreBatch:input_type -> renda.scene.v1.StoreBatchRequest
+	41, // 55: renda.scene.v1.Host.PublishEvent:input_type -> renda.scene.v1.PublishEventRequest
+	43, // 56: renda.scene.v1.Host.Directory:input_type -> renda.scene.v1.DirectoryRequest
+	46, // 57: renda.scene.v1.Host.RecordDuty:input_type -> renda.scene.v1.RecordDutyRequest
+	48, // 58: renda.scene.v1.Host.Audit:input_type -> renda.scene.v1.AuditRequest
+	50, // 59: renda.scene.v1.Host.Notify:input_type -> renda.scene.v1.NotifyRequest
+	52, // 60: renda.scene.v1.Host.Schedule:input_type -> renda.scene.v1.ScheduleRequest
+	54, // 61: renda.scene.v1.Host.HTTPRequest:input_type -> renda.scene.v1.HTTPRequestRequest
+	57, // 62: renda.scene.v1.Host.FilePut:input_type -> renda.scene.v1.FilePutRequest
+	59, // 63: renda.scene.v1.Host.FileGet:input_type -> renda.scene.v1.FileGetRequest
+	1,  // 64: renda.scene.v1.Scene.GetManifest:output_type -> renda.scene.v1.GetManifestResponse
+	14, // 65: renda.scene.v1.Scene.HandleRequest:output_type -> renda.scene.v1.HandleRequestResponse
+	19, // 66: renda.scene.v1.Scene.HandleEvent:output_type -> renda.scene.v1.HandleEventResponse
+	21, // 67: renda.scene.v1.Scene.RunJob:output_type -> renda.scene.v1.RunJobResponse
+	23, // 68: renda.scene.v1.Scene.Health:output_type -> renda.scene.v1.HealthResponse
+	29, // 69: renda.scene.v1.Host.StoreCreate:output_type -> renda.scene.v1.StoreDocumentResponse
+	29, // 70: renda.scene.v1.Host.StoreGet:output_type -> renda.scene.v1.StoreDocumentResponse
+	29, // 71: renda.scene.v1.Host.StoreUpdate:output_type -> renda.scene.v1.StoreDocumentResponse
+	30, // 72: renda.scene.v1.Host.StoreDelete:output_type -> renda.scene.v1.StoreDeleteResponse
+	33, // 73: renda.scene.v1.Host.StoreQuery:output_type -> renda.scene.v1.StoreQueryResponse
+	36, // 74: renda.scene.v1.Host.StoreAggregate:output_type -> renda.scene.v1.StoreAggregateResponse
+	39, // 75: renda.scene.v1.Host.StoreBatch:output_type -> renda.scene.v1.StoreBatchResponse
+	42, // 76: renda.scene.v1.Host.PublishEvent:output_type -> renda.scene.v1.PublishEventResponse
+	45, // 77: renda.scene.v1.Host.Directory:output_type -> renda.scene.v1.DirectoryResponse
+	47, // 78: renda.scene.v1.Host.RecordDuty:output_type -> renda.scene.v1.RecordDutyResponse
+	49, // 79: renda.scene.v1.Host.Audit:output_type -> renda.scene.v1.AuditResponse
+	51, // 80: renda.scene.v1.Host.Notify:output_type -> renda.scene.v1.NotifyResponse
+	53, // 81: renda.scene.v1.Host.Schedule:output_type -> renda.scene.v1.ScheduleResponse
+	55, // 82: renda.scene.v1.Host.HTTPRequest:output_type -> renda.scene.v1.HTTPRequestResponse
+	58, // 83: renda.scene.v1.Host.FilePut:output_type -> renda.scene.v1.FilePutResponse
+	60, // 84: renda.scene.v1.Host.FileGet:output_type -> renda.scene.v1.FileGetResponse
+	64, // [64:85] is the sub-list for method output_type
+	43, // [43:64] is the sub-list for method input_type
+	43, // [43:43] is the sub-list for extension type_name
+	43, // [43:43] is the sub-list for extension extendee
+	0,  // [0:43] is the sub-list for field type_name
 }
 
 func init() { file_scene_proto_init() }
@@ -4392,7 +4425,7 @@ func file_scene_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_scene_proto_rawDesc), len(file_scene_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   67,
+			NumMessages:   68,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

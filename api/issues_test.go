@@ -1,0 +1,123 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/renda-platform/renda/api"
+	"github.com/renda-platform/renda/api/apitest"
+	"github.com/renda-platform/renda/plugins/issuesupervision"
+)
+
+// startGridsim runs the stand-in grassroots governance platform as its own
+// process and returns its base URL.
+func startGridsim(t *testing.T, args ...string) string {
+	t.Helper()
+	dir := sceneBinaries(t)
+	addr := freeAddr(t)
+	cmd := exec.Command(filepath.Join(dir, "gridsim"), append([]string{"--addr", addr, "--api-key", "grid-key"}, args...)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	base := "http://" + addr
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if r, err := http.Get(base + "/services.json"); err == nil {
+			r.Body.Close()
+			return base
+		}
+	}
+	t.Fatal("gridsim did not start")
+	return ""
+}
+
+// deputyToken links the tenant's deputy account to a deputy record and
+// returns its token and deputy id.
+func deputyToken(t *testing.T, e *apitest.Env, slug, name string) (string, string) {
+	t.Helper()
+	r := e.Do(http.MethodPost, "/api/v1/t/"+slug+"/deputies", e.Tokens[slug+"/tenant_admin"], map[string]any{"name": name, "level": "district"})
+	var d api.DeputyJSON
+	r.JSON(t, &d)
+	u := e.Users[slug+"/deputy"]
+	if r := e.Do(http.MethodPatch, "/api/v1/t/"+slug+"/users/"+u.ID, e.Tokens[slug+"/tenant_admin"], map[string]any{"deputy_id": d.ID}); r.Code != http.StatusOK {
+		t.Fatalf("link deputy: %d %s", r.Code, r.Body)
+	}
+	return e.Tokens[slug+"/deputy"], d.ID
+}
+
+// TestTyphoonStory runs the story end to end through real processes: a
+// deputy reports fallen trees after a typhoon; the issue scene routes it
+// to the grassroots governance platform (gridsim, over Open311), which
+// dispatches the nearest grid worker and closes it; the deputy sees each
+// step and the answer, and confirms.
+func TestTyphoonStory(t *testing.T) {
+	grid := startGridsim(t, "--accept-after", "200ms", "--resolve-after", "300ms")
+	e := sceneEnv(t, "postgres", "issues")
+	admin := e.Tokens["haishu/tenant_admin"]
+	host := strings.TrimPrefix(grid, "http://")
+	enable(t, e, issuesupervision.ID, "0.1.0", "haishu")
+	r := e.Do(http.MethodPut, "/api/v1/t/haishu/scenes/"+issuesupervision.ID, admin, map[string]any{"enabled": true, "allowed_hosts": []string{host},
+		"settings": map[string]any{"grid": map[string]any{"endpoint": grid, "api_key": "grid-key"}, "poll_seconds": 1}})
+	if r.Code != http.StatusOK {
+		t.Fatalf("configure: %d %s", r.Code, r.Body)
+	}
+	deputy, deputyID := deputyToken(t, e, "haishu", "王建国")
+	base := "/api/v1/t/haishu/scenes/" + issuesupervision.ID
+	r = e.Do(http.MethodPost, base+"/issues", deputy, map[string]any{"category": "tree", "description": "台风“烟花”过后，鼓楼街道中山西路多棵行道树倒伏，阻断非机动车道",
+		"lat": 29.8710, "lng": 121.5478, "address": "海曙区鼓楼街道中山西路"})
+	if r.Code != http.StatusCreated {
+		t.Fatalf("report: %d %s", r.Code, r.Body)
+	}
+	var iss issuesupervision.IssueJSON
+	r.JSON(t, &iss)
+	deadline := time.Now().Add(30 * time.Second)
+	for iss.State != issuesupervision.Answered && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		e.Do(http.MethodGet, base+"/issues/"+iss.ID, deputy, nil).JSON(t, &iss)
+	}
+	if iss.State != issuesupervision.Answered {
+		t.Fatalf("the issue stopped at %s: %+v", iss.State, iss)
+	}
+	var states []string
+	for _, s := range iss.Timeline {
+		states = append(states, fmt.Sprintf("%s>%s", s.Action, s.To))
+	}
+	want := "report>submitted route>routed deliver>routed accept>accepted dispatch>dispatched handle>handled answer>answered"
+	if got := strings.Join(states, " "); got != want {
+		t.Errorf("timeline:\n got %s\nwant %s", got, want)
+	}
+	if !strings.Contains(iss.Worker, "网格员") || iss.Grid == nil || iss.Grid.RequestID == "" || !strings.Contains(iss.Answer, "已办结") {
+		t.Errorf("worker %q, grid %+v, answer %q", iss.Worker, iss.Grid, iss.Answer)
+	}
+	// The deputy confirms; the duty archive has both acts; the inbox has the answer.
+	r = e.Do(http.MethodPost, base+"/issues/"+iss.ID+"/actions", deputy, map[string]any{"action": "confirm"})
+	if r.Code != http.StatusOK {
+		t.Fatalf("confirm: %d %s", r.Code, r.Body)
+	}
+	var duty api.PageJSON[api.DutyActivityJSON]
+	e.Do(http.MethodGet, "/api/v1/t/haishu/deputies/"+deputyID+"/activities", admin, nil).JSON(t, &duty)
+	if len(duty.Items) != 2 || duty.Items[0].Scene != issuesupervision.ID {
+		t.Errorf("duty archive: %+v", duty.Items)
+	}
+	var inbox api.PageJSON[api.NotificationJSON]
+	e.Do(http.MethodGet, "/api/v1/t/haishu/inbox", deputy, nil).JSON(t, &inbox)
+	if len(inbox.Items) == 0 {
+		t.Error("no answer in the deputy's inbox")
+	}
+	// Another district never sees it; the city reads it, never writes.
+	enable(t, e, issuesupervision.ID, "0.1.0", "jiangbei")
+	if r := e.Do(http.MethodGet, "/api/v1/t/jiangbei/scenes/"+issuesupervision.ID+"/issues/"+iss.ID, e.Tokens["jiangbei/staff"], nil); r.Code != http.StatusNotFound {
+		t.Errorf("jiangbei reads haishu's issue: %d", r.Code)
+	}
+	if r := e.Do(http.MethodGet, base+"/issues/"+iss.ID, e.Tokens["ningbo/tenant_admin"], nil); r.Code != http.StatusOK {
+		t.Errorf("the city reads haishu's issue: %d %s", r.Code, r.Body)
+	}
+	if r := e.Do(http.MethodPost, base+"/issues/"+iss.ID+"/actions", e.Tokens["ningbo/tenant_admin"], map[string]any{"action": "route"}); r.Code != http.StatusForbidden {
+		t.Errorf("the city acts on haishu's issue: %d", r.Code)
+	}
+}
