@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os/exec"
@@ -119,5 +120,46 @@ func TestTyphoonStory(t *testing.T) {
 	}
 	if r := e.Do(http.MethodPost, base+"/issues/"+iss.ID+"/actions", e.Tokens["ningbo/tenant_admin"], map[string]any{"action": "route"}); r.Code != http.StatusForbidden {
 		t.Errorf("the city acts on haishu's issue: %d", r.Code)
+	}
+}
+
+// TestGridsimDown: the platform refuses deliveries for a while; the issue
+// waits (and says so), is delivered once the platform is back, and the
+// platform holds it exactly once.
+func TestGridsimDown(t *testing.T) {
+	grid := startGridsim(t, "--fail", "2", "--accept-after", "100ms", "--resolve-after", "100ms")
+	e := sceneEnv(t, "postgres", "issues")
+	admin := e.Tokens["haishu/tenant_admin"]
+	enable(t, e, issuesupervision.ID, "0.1.0", "haishu")
+	r := e.Do(http.MethodPut, "/api/v1/t/haishu/scenes/"+issuesupervision.ID, admin, map[string]any{"enabled": true,
+		"allowed_hosts": []string{strings.TrimPrefix(grid, "http://")},
+		"settings":      map[string]any{"grid": map[string]any{"endpoint": grid, "api_key": "grid-key", "retry_seconds": 1}, "poll_seconds": 1}})
+	if r.Code != http.StatusOK {
+		t.Fatalf("configure: %d %s", r.Code, r.Body)
+	}
+	deputy, _ := deputyToken(t, e, "haishu", "李秀英")
+	base := "/api/v1/t/haishu/scenes/" + issuesupervision.ID
+	var iss issuesupervision.IssueJSON
+	e.Do(http.MethodPost, base+"/issues", deputy, map[string]any{"category": "manhole", "description": "解放南路井盖缺失",
+		"lat": 29.8652, "lng": 121.5500, "address": "海曙区鼓楼街道解放南路"}).JSON(t, &iss)
+	sawError := false
+	for end := time.Now().Add(40 * time.Second); time.Now().Before(end) && iss.State != issuesupervision.Answered; time.Sleep(200 * time.Millisecond) {
+		e.Do(http.MethodGet, base+"/issues/"+iss.ID, e.Tokens["haishu/staff"], nil).JSON(t, &iss)
+		sawError = sawError || (iss.Grid != nil && iss.Grid.LastError != "")
+	}
+	if iss.State != issuesupervision.Answered || iss.Grid.Attempts != 3 || !sawError {
+		t.Fatalf("after the outage: state %s, grid %+v, saw the error %v", iss.State, iss.Grid, sawError)
+	}
+	resp, err := http.Get(grid + "/requests.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var reqs []map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&reqs); err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) != 1 {
+		t.Errorf("the platform holds %d requests, want exactly 1", len(reqs))
 	}
 }

@@ -93,7 +93,11 @@ func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
 			return uerr
 		}
 		if retry {
-			backoff := time.Duration(1<<is.Grid.Attempts) * 15 * time.Second
+			base := set.Grid.RetrySeconds
+			if base <= 0 {
+				base = 15
+			}
+			backoff := time.Duration(1<<(is.Grid.Attempts-1)) * time.Duration(base) * time.Second
 			return j.Host.Schedule(ctx, "deliver", now.Add(backoff), "deliver:"+d.ID, p)
 		}
 		return nil

@@ -24,6 +24,9 @@ type GridSettings struct {
 	APIKey         string            `json:"api_key"`
 	ServiceCodes   map[string]string `json:"service_codes"`
 	CallbackSecret string            `json:"callback_secret"`
+	// RetrySeconds is the first wait after a failed delivery; each further
+	// failure doubles it (default 15).
+	RetrySeconds int `json:"retry_seconds"`
 }
 
 // RouteRule sends a category (optionally only in an area: an address
@@ -45,7 +48,8 @@ const settingsSchema = `{
         "endpoint": {"type": "string", "pattern": "^https?://", "description": "Open311 base URL of the grassroots governance platform"},
         "api_key": {"type": "string", "maxLength": 200},
         "service_codes": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 64}},
-        "callback_secret": {"type": "string", "maxLength": 200}
+        "callback_secret": {"type": "string", "maxLength": 200},
+        "retry_seconds": {"type": "integer", "minimum": 1, "maximum": 3600}
       }
     },
     "routes": {
