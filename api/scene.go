@@ -298,6 +298,10 @@ func (s *Server) rolloutScene(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// ClientIPHeader carries the caller's address to scenes; a caller's own
+// X-Renda-* headers are dropped.
+const ClientIPHeader = "X-Renda-Client-Ip"
+
 // sceneProxy serves /t/{tenant}/scenes/{scene}/...: the scene must be
 // enabled for the tenant; the manifest route must exist; the caller must
 // hold its permission (or it is public); then the scene's process answers.
@@ -322,10 +326,13 @@ func (s *Server) sceneProxy(c *fiber.Ctx) error {
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) { in.Query[string(k)] = append(in.Query[string(k)], string(v)) })
 	in.Headers = map[string]string{}
 	c.Request().Header.VisitAll(func(k, v []byte) {
-		if name := string(k); name != fiber.HeaderAuthorization && name != fiber.HeaderCookie {
+		if name := string(k); name != fiber.HeaderAuthorization && name != fiber.HeaderCookie && !strings.HasPrefix(name, "X-Renda-") {
 			in.Headers[name] = string(v)
 		}
 	})
+	// The host, not the caller, says who is calling: scenes limit abuse of
+	// public routes by it.
+	in.Headers[ClientIPHeader] = c.IP()
 	p := principalOf(c)
 	switch {
 	case rt.Public && p == nil:

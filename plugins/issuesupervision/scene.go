@@ -54,6 +54,10 @@ func New(version string) *scene.Scene {
 				{Field: "overdue", Type: "bool"}, {Field: "due_at", Type: "time"}, {Field: "destination", Type: "string"},
 			}},
 			{Name: calendar},
+			{Name: messages, Indexes: []scene.IndexedField{
+				{Field: "deputy_id", Type: "string"}, {Field: "status", Type: "string"}, {Field: "caller", Type: "string"},
+				{Field: "at", Type: "time"}, {Field: "day", Type: "string"},
+			}},
 		},
 		Settings:  settingsSchema,
 		Publishes: []string{EventReported, EventOverdue, EventClosed},
@@ -75,6 +79,7 @@ func New(version string) *scene.Scene {
 	s.Handle(http.MethodPut, "/calendar", permManage, scene.T("修改工作日历", "Edit the calendar"), sv.putCalendar)
 	s.Handle(http.MethodPost, "/grid/sync", permManage, scene.T("立即同步四平台进度", "Check the platform now"), sv.sync)
 	s.Public(http.MethodPost, "/grid/callback", scene.T("四平台状态回调（签名）", "The platform's signed status callback"), sv.callback)
+	sv.registerMessages(s)
 	s.OnJob("deadline", "", sv.deadline)
 	s.OnJob("deliver", "", sv.deliver)
 	s.OnJob("poll", "*/5 * * * *", sv.poll)
@@ -142,58 +147,70 @@ func (sv *service) report(ctx context.Context, r *scene.Request) (*scene.Respons
 	if err := r.Bind(&in); err != nil {
 		return nil, err
 	}
-	set := parseSettings(r.Settings)
-	cal, _, err := calendarOf(ctx, r.Host)
+	out, err := sv.file(ctx, r.Host, r.Settings, r.Principal.DeputyID, r.Principal.UserID, r.Principal.DisplayName, in)
 	if err != nil {
 		return nil, err
+	}
+	return scene.JSON(http.StatusCreated, out)
+}
+
+// file files a validated report for a deputy: the one path for reports
+// from the app, adopted constituents' messages and Open311 clients. It
+// routes the issue at once, schedules its delivery and deadline, and
+// records the report in the deputy's duty archive.
+func (sv *service) file(ctx context.Context, h scene.Host, settings json.RawMessage, deputyID, reporterID, reporterName string, in ReportInput) (IssueJSON, error) {
+	set := parseSettings(settings)
+	cal, _, err := calendarOf(ctx, h)
+	if err != nil {
+		return IssueJSON{}, err
 	}
 	now := time.Now().UTC()
 	is := Issue{Category: in.Category, Description: strings.TrimSpace(in.Description), Lat: *in.Lat, Lng: *in.Lng,
 		Address: strings.TrimSpace(in.Address), Photos: in.Photos, Urgent: in.Urgent, State: Submitted,
-		DeputyID: r.Principal.DeputyID, ReporterID: r.Principal.UserID, Reporter: r.Principal.DisplayName,
+		DeputyID: deputyID, ReporterID: reporterID, Reporter: reporterName,
 		DueAt: cal.AddWorkdays(now, set.deadline(in.Category)), CreatedAt: now, UpdatedAt: now}
 	for _, id := range in.Photos {
-		if _, _, err := r.Host.GetFile(ctx, id); err != nil {
-			return nil, scene.Invalid(scene.Field("photos", scene.T("照片不存在，请重新上传。", "A photo is missing; upload it again.")))
+		if _, _, err := h.GetFile(ctx, id); err != nil {
+			return IssueJSON{}, scene.Invalid(scene.Field("photos", scene.T("照片不存在，请重新上传。", "A photo is missing; upload it again.")))
 		}
 	}
-	is.Timeline = []Step{{Action: "report", To: Submitted, Actor: r.Principal.UserID, Name: r.Principal.DisplayName, At: now}}
-	dups, err := sv.duplicates(ctx, r.Host, is, set)
+	is.Timeline = []Step{{Action: "report", To: Submitted, Actor: reporterID, Name: reporterName, At: now}}
+	dups, err := sv.duplicates(ctx, h, is, set)
 	if err != nil {
-		return nil, err
+		return IssueJSON{}, err
 	}
 	// The rules route it at once: "within minutes it reaches the platform".
 	is.Destination = set.destination(is.Category, is.Address)
 	if err := is.apply(ActRoute, "system", "路由规则", is.Destination, now); err != nil {
-		return nil, err
+		return IssueJSON{}, err
 	}
 	if is.Destination == "grid" {
 		is.Grid = &GridLink{ServiceCode: set.Grid.serviceCode(is.Category)}
 	}
 	id := newID(now)
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: issues, ID: id, Data: is}},
+	docs, err := h.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: issues, ID: id, Data: is}},
 		[]scene.EventDraft{{Type: EventReported, Payload: map[string]string{"id": id, "category": is.Category, "deputy_id": is.DeputyID}}})
 	if err != nil {
-		return nil, err
+		return IssueJSON{}, err
 	}
-	if err := r.Host.Schedule(ctx, "deadline", is.DueAt, "deadline:"+id, idPayload{ID: id}); err != nil {
-		return nil, err
+	if err := h.Schedule(ctx, "deadline", is.DueAt, "deadline:"+id, idPayload{ID: id}); err != nil {
+		return IssueJSON{}, err
 	}
 	if is.Grid != nil {
-		if err := r.Host.Schedule(ctx, "deliver", now, "deliver:"+id, idPayload{ID: id}); err != nil {
-			return nil, err
+		if err := h.Schedule(ctx, "deliver", now, "deliver:"+id, idPayload{ID: id}); err != nil {
+			return IssueJSON{}, err
 		}
 	}
-	if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.report", Ref: id,
+	if _, err := h.RecordDuty(ctx, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.report", Ref: id,
 		Title: "报告督事问题：" + truncate(is.Description, 40), OccurredAt: now}); err != nil {
-		return nil, err
+		return IssueJSON{}, err
 	}
 	out, err := issueOut(docs[0])
 	if err != nil {
-		return nil, err
+		return IssueJSON{}, err
 	}
 	out.Duplicates = dups
-	return scene.JSON(http.StatusCreated, out)
+	return out, nil
 }
 
 // duplicates finds open issues of the same category within the radius
