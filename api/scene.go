@@ -352,6 +352,11 @@ func (s *Server) sceneProxy(c *fiber.Ctx) error {
 				return err
 			}
 		}
+		if c.Method() == http.MethodGet && c.Query("scope") == "descendants" {
+			if scope, in.Descendants, err = s.widen(c, scope); err != nil {
+				return err
+			}
+		}
 		in.Scope, in.Principal = scope, p
 		for _, pd := range rel.Manifest.Permissions {
 			perm := pd.Object + ":" + pd.Action
@@ -389,6 +394,24 @@ func (s *Server) callScene(c *fiber.Ctx, rel *pluginhost.Release, in pluginhost.
 		status = http.StatusOK
 	}
 	return c.Status(status).Send(resp.Body)
+}
+
+// widen adds every congress below the addressed one to a read scope, for
+// a city-wide view: the caller must hold descendants:read, and the scope
+// becomes read-only.
+func (s *Server) widen(c *fiber.Ctx, scope tenants.Scope) (tenants.Scope, []*tenants.Tenant, error) {
+	if err := s.require(c, core.Permission{Object: core.ObjDescendants, Action: core.ActRead}); err != nil {
+		return scope, nil, err
+	}
+	kids, err := s.svc.Tenants.Descendants(c.UserContext(), tenantOf(c))
+	if err != nil {
+		return scope, nil, err
+	}
+	wide := tenants.ReadOnly(scope.Tenant, scope.ReadTenantIDs...)
+	for _, k := range kids {
+		wide.ReadTenantIDs = append(wide.ReadTenantIDs, k.ID)
+	}
+	return wide, kids, nil
 }
 
 // safeSceneHeader lets a scene set only headers that cannot hijack the

@@ -580,3 +580,40 @@ func TestSceneOutboundHTTPAndFiles(t *testing.T) {
 		t.Errorf("jiangbei reads haishu's file: %v", m)
 	}
 }
+
+// TestSceneCityWideRead: a city user holding descendants:read asks a scene
+// for ?scope=descendants; the scene's store then reads every congress
+// below, read-only. Without it, or without the grant, it reads only its own.
+func TestSceneCityWideRead(t *testing.T) {
+	e := sceneEnv(t, "postgres", "noticeboard-1.0.0")
+	enable(t, e, noticeboard.ID, "1.0.0", "ningbo", "haishu", "jiangbei")
+	for _, slug := range []string{"haishu", "jiangbei"} {
+		r := e.Do(http.MethodPost, "/api/v1/t/"+slug+"/scenes/"+noticeboard.ID+"/notices", e.Tokens[slug+"/staff"], map[string]any{"title": slug + " 通知", "publish": true})
+		if r.Code != http.StatusCreated {
+			t.Fatalf("post in %s: %d %s", slug, r.Code, r.Body)
+		}
+	}
+	count := func(token, query string) (int, int) {
+		r := e.Do(http.MethodGet, "/api/v1/t/ningbo/scenes/"+noticeboard.ID+"/notices"+query, token, nil)
+		var l noticeboard.ListJSON
+		if r.Code == http.StatusOK {
+			r.JSON(t, &l)
+		}
+		return r.Code, len(l.Items)
+	}
+	if code, n := count(e.Tokens["ningbo/staff"], "?scope=descendants"); code != http.StatusOK || n != 2 {
+		t.Errorf("city-wide: %d, %d notices, want 200 with 2", code, n)
+	}
+	if _, n := count(e.Tokens["ningbo/staff"], ""); n != 0 {
+		t.Errorf("the city's own notices: %d, want 0", n)
+	}
+	if code, _ := count(e.Tokens["ningbo/deputy"], "?scope=descendants"); code != http.StatusForbidden {
+		t.Errorf("a deputy asking city-wide: %d, want 403", code)
+	}
+	r := e.Do(http.MethodGet, "/api/v1/t/haishu/scenes/"+noticeboard.ID+"/notices?scope=descendants", e.Tokens["haishu/staff"], nil)
+	var l noticeboard.ListJSON
+	r.JSON(t, &l)
+	if len(l.Items) != 1 {
+		t.Errorf("haishu with its townships: %d notices, want its own 1", len(l.Items))
+	}
+}

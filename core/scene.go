@@ -37,6 +37,7 @@ type TenantScene struct {
 
 // SceneDocument is a JSON object a scene stores in one of its collections.
 type SceneDocument struct {
+	TenantID   string
 	Collection string
 	ID         string
 	Version    int64

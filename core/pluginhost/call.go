@@ -56,6 +56,9 @@ type Incoming struct {
 	RequestID   string
 	Settings    string
 	Headers     map[string]string // less credentials
+	// Descendants are the tenants below Tenant that Scope also reads (a
+	// city-wide view), for the scene to know.
+	Descendants []*tenants.Tenant
 }
 
 // Call serves one request with the release's process: it issues a
@@ -67,14 +70,20 @@ func (h *Host) Call(ctx context.Context, rel *Release, in Incoming) (*scene.Resp
 		return nil, err
 	}
 	defer done()
+	slugs := map[string]string{in.Tenant.ID: in.Tenant.Slug}
+	var below []string
+	for _, d := range in.Descendants {
+		slugs[d.ID] = d.Slug
+		below = append(below, d.Slug)
+	}
 	tok, revoke := h.caps.Issue(Grant{Scope: in.Scope, Principal: in.Principal, SceneID: rel.SceneID, Version: rel.Version,
-		SHA256: rel.SHA256, Manifest: &rel.Manifest, RequestID: in.RequestID, Locale: in.Locale}, h.sup.cfg.CallTimeout+time.Second)
+		SHA256: rel.SHA256, Manifest: &rel.Manifest, RequestID: in.RequestID, Locale: in.Locale, Slugs: slugs}, h.sup.cfg.CallTimeout+time.Second)
 	defer revoke()
 	ctx, cancel := context.WithTimeout(ctx, h.sup.cfg.CallTimeout)
 	defer cancel()
 	call := scene.Call{Capability: tok, Method: in.Method, Path: in.Path, Query: in.Query, Body: in.Body, ContentType: in.ContentType,
 		Tenant: scene.Tenant{Slug: in.Tenant.Slug, Level: string(in.Tenant.Level), NameZH: in.Tenant.NameZH, NameEN: in.Tenant.NameEN,
-			ReadOnly: in.Scope.WriteTenantID == ""},
+			ReadOnly: in.Scope.WriteTenantID == "", Descendants: below},
 		Locale: in.Locale, RequestID: in.RequestID, Settings: []byte(in.Settings), Headers: in.Headers}
 	if p := in.Principal; p != nil {
 		call.Principal = &scene.Principal{UserID: p.UserID, Username: p.Username, DisplayName: p.DisplayName, Kind: string(p.Kind),

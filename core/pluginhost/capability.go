@@ -26,7 +26,10 @@ type Grant struct {
 	Manifest  *scene.Manifest
 	RequestID string
 	Locale    string
-	expires   time.Time
+	// Slugs name the tenants of Scope.ReadTenantIDs, for documents read in
+	// a city-wide view.
+	Slugs   map[string]string
+	expires time.Time
 }
 
 // Capabilities issues and resolves capability tokens. A token is 32 random

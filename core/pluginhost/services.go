@@ -120,15 +120,19 @@ func field(c scene.Collection, name string) (*core.DocField, error) {
 	return nil, scene.Invalid(scene.Field("field", scene.T("字段“"+name+"”未在清单中声明为索引字段。", "Field "+name+" is not an indexed field of the collection.")))
 }
 
-func docOut(d *core.SceneDocument) *scene.Document {
+func docOut(g *Grant, d *core.SceneDocument) *scene.Document {
 	if d == nil {
 		return nil
 	}
-	return &scene.Document{Collection: d.Collection, ID: d.ID, Version: d.Version, Data: d.Data, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	slug := g.Slugs[d.TenantID]
+	if slug == "" && g.Scope.Tenant != nil {
+		slug = g.Scope.Tenant.Slug
+	}
+	return &scene.Document{Collection: d.Collection, ID: d.ID, Version: d.Version, Data: d.Data, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Tenant: slug}
 }
 
 func (s *services) StoreCreate(ctx context.Context, tok, collection, id string, data json.RawMessage) (*scene.Document, error) {
-	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	ctx, g, err := s.enter(ctx, tok, scene.CapStore)
 	if err != nil {
 		return nil, err
 	}
@@ -136,11 +140,11 @@ func (s *services) StoreCreate(ctx context.Context, tok, collection, id string, 
 		return nil, err
 	}
 	d, err := s.store.CreateDocument(ctx, s.rel.SceneID, collection, id, data)
-	return docOut(d), problemOf(err)
+	return docOut(g, d), problemOf(err)
 }
 
 func (s *services) StoreGet(ctx context.Context, tok, collection, id string) (*scene.Document, error) {
-	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	ctx, g, err := s.enter(ctx, tok, scene.CapStore)
 	if err != nil {
 		return nil, err
 	}
@@ -148,11 +152,11 @@ func (s *services) StoreGet(ctx context.Context, tok, collection, id string) (*s
 		return nil, err
 	}
 	d, err := s.store.GetDocument(ctx, s.rel.SceneID, collection, id)
-	return docOut(d), problemOf(err)
+	return docOut(g, d), problemOf(err)
 }
 
 func (s *services) StoreUpdate(ctx context.Context, tok, collection, id string, version int64, data json.RawMessage) (*scene.Document, error) {
-	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	ctx, g, err := s.enter(ctx, tok, scene.CapStore)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +164,7 @@ func (s *services) StoreUpdate(ctx context.Context, tok, collection, id string, 
 		return nil, err
 	}
 	d, err := s.store.UpdateDocument(ctx, s.rel.SceneID, collection, id, version, data)
-	return docOut(d), problemOf(err)
+	return docOut(g, d), problemOf(err)
 }
 
 func (s *services) StoreDelete(ctx context.Context, tok, collection, id string, version int64) error {
@@ -187,7 +191,7 @@ func (s *services) filters(c scene.Collection, fs []scene.Filter) ([]core.DocFil
 }
 
 func (s *services) StoreQuery(ctx context.Context, tok, collection string, q scene.Query) ([]*scene.Document, string, error) {
-	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	ctx, g, err := s.enter(ctx, tok, scene.CapStore)
 	if err != nil {
 		return nil, "", err
 	}
@@ -217,7 +221,7 @@ func (s *services) StoreQuery(ctx context.Context, tok, collection string, q sce
 	}
 	out := make([]*scene.Document, len(page.Items))
 	for i, d := range page.Items {
-		out[i] = docOut(d)
+		out[i] = docOut(g, d)
 	}
 	return out, page.NextCursor, nil
 }
@@ -258,7 +262,7 @@ func (s *services) StoreAggregate(ctx context.Context, tok, collection string, f
 }
 
 func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Write, events []scene.EventDraft) ([]*scene.Document, error) {
-	ctx, _, err := s.enter(ctx, tok, scene.CapStore)
+	ctx, g, err := s.enter(ctx, tok, scene.CapStore)
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +295,7 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 			if err != nil {
 				return err
 			}
-			out = append(out, docOut(d))
+			out = append(out, docOut(g, d))
 		}
 		for _, e := range events {
 			payload, _ := e.Payload.(json.RawMessage)

@@ -180,7 +180,7 @@ type documentRow struct {
 func (documentRow) TableName() string { return "scene_documents" }
 
 func (r *documentRow) toDomain() *core.SceneDocument {
-	return &core.SceneDocument{Collection: r.Collection, ID: r.ID, Version: r.Version, Data: []byte(r.Data), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	return &core.SceneDocument{TenantID: r.TenantID, Collection: r.Collection, ID: r.ID, Version: r.Version, Data: []byte(r.Data), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // MaxDocumentBytes bounds one scene document.

@@ -72,18 +72,18 @@ func manifestOf(p *pb.Manifest) Manifest {
 }
 
 func tenantPB(t Tenant) *pb.TenantInfo {
-	return &pb.TenantInfo{Slug: t.Slug, Level: t.Level, NameZh: t.NameZH, NameEn: t.NameEN, ReadOnly: t.ReadOnly}
+	return &pb.TenantInfo{Slug: t.Slug, Level: t.Level, NameZh: t.NameZH, NameEn: t.NameEN, ReadOnly: t.ReadOnly, Descendants: t.Descendants}
 }
 
 func tenantOf(t *pb.TenantInfo) Tenant {
-	return Tenant{Slug: t.GetSlug(), Level: t.GetLevel(), NameZH: t.GetNameZh(), NameEN: t.GetNameEn(), ReadOnly: t.GetReadOnly()}
+	return Tenant{Slug: t.GetSlug(), Level: t.GetLevel(), NameZH: t.GetNameZh(), NameEN: t.GetNameEn(), ReadOnly: t.GetReadOnly(), Descendants: t.GetDescendants()}
 }
 
 func documentPB(d *Document) *pb.Document {
 	if d == nil {
 		return nil
 	}
-	return &pb.Document{Collection: d.Collection, Id: d.ID, Version: d.Version, Data: d.Data,
+	return &pb.Document{Collection: d.Collection, Id: d.ID, Version: d.Version, Data: d.Data, Tenant: d.Tenant,
 		CreatedAt: d.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: d.UpdatedAt.UTC().Format(time.RFC3339Nano)}
 }
 
@@ -93,7 +93,7 @@ func documentOf(p *pb.Document) *Document {
 	}
 	c, _ := time.Parse(time.RFC3339Nano, p.GetCreatedAt())
 	u, _ := time.Parse(time.RFC3339Nano, p.GetUpdatedAt())
-	return &Document{Collection: p.GetCollection(), ID: p.GetId(), Version: p.GetVersion(), Data: p.GetData(), CreatedAt: c, UpdatedAt: u}
+	return &Document{Collection: p.GetCollection(), ID: p.GetId(), Version: p.GetVersion(), Data: p.GetData(), CreatedAt: c, UpdatedAt: u, Tenant: p.GetTenant()}
 }
 
 func filtersPB(fs []Filter) []*pb.Filter {

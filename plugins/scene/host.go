@@ -98,6 +98,9 @@ type Document struct {
 	Data       json.RawMessage
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// Tenant is the slug of the congress the document belongs to; in a
+	// city-wide read it may be one below the request's.
+	Tenant string
 }
 
 // Decode unmarshals the document's data into v.

@@ -107,6 +107,11 @@ type Tenant struct {
 	NameZH   string
 	NameEN   string
 	ReadOnly bool
+	// Descendants are the congresses below whose data this request also
+	// reads: set for a GET with ?scope=descendants by a user who may read
+	// them (a city-wide view); the store's queries and aggregates then span
+	// them all, read-only.
+	Descendants []string
 }
 
 // Request is one HTTP request routed to the scene.

@@ -744,12 +744,15 @@ func (x *Principal) GetPermissions() []string {
 }
 
 type TenantInfo struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Slug          string                 `protobuf:"bytes,1,opt,name=slug,proto3" json:"slug,omitempty"`
-	Level         string                 `protobuf:"bytes,2,opt,name=level,proto3" json:"level,omitempty"`
-	NameZh        string                 `protobuf:"bytes,3,opt,name=name_zh,json=nameZh,proto3" json:"name_zh,omitempty"`
-	NameEn        string                 `protobuf:"bytes,4,opt,name=name_en,json=nameEn,proto3" json:"name_en,omitempty"`
-	ReadOnly      bool                   `protobuf:"varint,5,opt,name=read_only,json=readOnly,proto3" json:"read_only,omitempty"` // a higher congress reading: writes will be refused
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Slug     string                 `protobuf:"bytes,1,opt,name=slug,proto3" json:"slug,omitempty"`
+	Level    string                 `protobuf:"bytes,2,opt,name=level,proto3" json:"level,omitempty"`
+	NameZh   string                 `protobuf:"bytes,3,opt,name=name_zh,json=nameZh,proto3" json:"name_zh,omitempty"`
+	NameEn   string                 `protobuf:"bytes,4,opt,name=name_en,json=nameEn,proto3" json:"name_en,omitempty"`
+	ReadOnly bool                   `protobuf:"varint,5,opt,name=read_only,json=readOnly,proto3" json:"read_only,omitempty"` // a higher congress reading: writes will be refused
+	// In a city-wide read (?scope=descendants), the congresses below whose
+	// data the store also returns (protocol 1).
+	Descendants   []string `protobuf:"bytes,6,rep,name=descendants,proto3" json:"descendants,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -817,6 +820,13 @@ func (x *TenantInfo) GetReadOnly() bool {
 		return x.ReadOnly
 	}
 	return false
+}
+
+func (x *TenantInfo) GetDescendants() []string {
+	if x != nil {
+		return x.Descendants
+	}
+	return nil
 }
 
 type HandleRequestRequest struct {
@@ -1589,13 +1599,16 @@ func (x *HealthResponse) GetOk() bool {
 }
 
 type Document struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Collection    string                 `protobuf:"bytes,1,opt,name=collection,proto3" json:"collection,omitempty"`
-	Id            string                 `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
-	Version       int64                  `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
-	Data          []byte                 `protobuf:"bytes,4,opt,name=data,proto3" json:"data,omitempty"` // JSON object
-	CreatedAt     string                 `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
-	UpdatedAt     string                 `protobuf:"bytes,6,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Collection string                 `protobuf:"bytes,1,opt,name=collection,proto3" json:"collection,omitempty"`
+	Id         string                 `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	Version    int64                  `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
+	Data       []byte                 `protobuf:"bytes,4,opt,name=data,proto3" json:"data,omitempty"` // JSON object
+	CreatedAt  string                 `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	UpdatedAt  string                 `protobuf:"bytes,6,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	// The tenant (slug) the document belongs to: the request's own, or a
+	// congress below it in a city-wide read (protocol 1).
+	Tenant        string `protobuf:"bytes,7,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1668,6 +1681,13 @@ func (x *Document) GetCreatedAt() string {
 func (x *Document) GetUpdatedAt() string {
 	if x != nil {
 		return x.UpdatedAt
+	}
+	return ""
+}
+
+func (x *Document) GetTenant() string {
+	if x != nil {
+		return x.Tenant
 	}
 	return ""
 }
@@ -3904,14 +3924,15 @@ const file_scene_proto_rawDesc = "" +
 	"\fdisplay_name\x18\x03 \x01(\tR\vdisplayName\x12\x12\n" +
 	"\x04kind\x18\x04 \x01(\tR\x04kind\x12\x1b\n" +
 	"\tdeputy_id\x18\x05 \x01(\tR\bdeputyId\x12 \n" +
-	"\vpermissions\x18\x06 \x03(\tR\vpermissions\"\x85\x01\n" +
+	"\vpermissions\x18\x06 \x03(\tR\vpermissions\"\xa7\x01\n" +
 	"\n" +
 	"TenantInfo\x12\x12\n" +
 	"\x04slug\x18\x01 \x01(\tR\x04slug\x12\x14\n" +
 	"\x05level\x18\x02 \x01(\tR\x05level\x12\x17\n" +
 	"\aname_zh\x18\x03 \x01(\tR\x06nameZh\x12\x17\n" +
 	"\aname_en\x18\x04 \x01(\tR\x06nameEn\x12\x1b\n" +
-	"\tread_only\x18\x05 \x01(\bR\breadOnly\"\xa7\x06\n" +
+	"\tread_only\x18\x05 \x01(\bR\breadOnly\x12 \n" +
+	"\vdescendants\x18\x06 \x03(\tR\vdescendants\"\xa7\x06\n" +
 	"\x14HandleRequestRequest\x12\x1e\n" +
 	"\n" +
 	"capability\x18\x01 \x01(\tR\n" +
@@ -3988,7 +4009,7 @@ const file_scene_proto_rawDesc = "" +
 	"\x0eRunJobResponse\"\x0f\n" +
 	"\rHealthRequest\" \n" +
 	"\x0eHealthResponse\x12\x0e\n" +
-	"\x02ok\x18\x01 \x01(\bR\x02ok\"\xa6\x01\n" +
+	"\x02ok\x18\x01 \x01(\bR\x02ok\"\xbe\x01\n" +
 	"\bDocument\x12\x1e\n" +
 	"\n" +
 	"collection\x18\x01 \x01(\tR\n" +
@@ -3999,7 +4020,8 @@ const file_scene_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\x05 \x01(\tR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"updated_at\x18\x06 \x01(\tR\tupdatedAt\"x\n" +
+	"updated_at\x18\x06 \x01(\tR\tupdatedAt\x12\x16\n" +
+	"\x06tenant\x18\a \x01(\tR\x06tenant\"x\n" +
 	"\x12StoreCreateRequest\x12\x1e\n" +
 	"\n" +
 	"capability\x18\x01 \x01(\tR\n" +
