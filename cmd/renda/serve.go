@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,14 +16,16 @@ import (
 	"github.com/renda-platform/renda/core/authz"
 	"github.com/renda-platform/renda/core/pluginhost"
 	"github.com/renda-platform/renda/core/store"
+	"github.com/renda-platform/renda/plugins/issuesupervision"
 	"github.com/renda-platform/renda/plugins/noticeboard"
 	"github.com/renda-platform/renda/tenants"
 )
 
 func newServeCmd(cfg *config) *cobra.Command {
 	var (
-		demo   bool
-		scenes []string
+		demo     bool
+		demoGrid string
+		scenes   []string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -37,15 +40,16 @@ with BYPASSRLS, or a table owner, because row-level security would not bind.
 --demo seeds the demo congresses on first start (see 'renda seed demo').`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serve(cmd.Context(), cmd, cfg, demo, scenes)
+			return serve(cmd.Context(), cmd, cfg, demo, demoGrid, scenes)
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "seed the demo congresses if the database has none")
+	cmd.Flags().StringVar(&demoGrid, "demo-grid", "http://127.0.0.1:8090", "with --demo: the grassroots platform (gridsim) Haishu's issue supervision reports to")
 	cmd.Flags().StringArrayVar(&scenes, "scene", nil, "install the scene bundle at PATH (a bare binary with --dev) before serving; repeatable")
 	return cmd
 }
 
-func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, scenes []string) error {
+func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, demoGrid string, scenes []string) error {
 	log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: mustLevel(cfg.LogLevel)}))
 	embedded := cfg.DatabaseURL == "" || strings.HasPrefix(cfg.DatabaseURL, "sqlite://")
 	if embedded {
@@ -94,7 +98,7 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, scen
 			return err
 		}
 		if seeded {
-			if err := pilotNoticeBoard(ctx, db, host); err != nil {
+			if err := pilotScenes(ctx, db, host, demoGrid); err != nil {
 				return err
 			}
 		}
@@ -146,25 +150,38 @@ func seedIfEmpty(ctx context.Context, db *store.DB, cmd *cobra.Command) (bool, e
 	return true, seedDemo(asCLI(ctx), db, cmd.OutOrStdout())
 }
 
-// pilotNoticeBoard makes Haishu the demo's pilot district of the notice
-// board, when the notice board is installed: the other districts do not run it.
-func pilotNoticeBoard(ctx context.Context, db *store.DB, host *pluginhost.Host) error {
-	var newest *pluginhost.Release
-	for _, r := range host.Releases() {
-		if r.SceneID == noticeboard.ID {
-			newest = r
-		}
-	}
-	if newest == nil {
-		return nil
-	}
+// pilotScenes makes Haishu the demo's pilot district of the installed
+// scenes (the other districts do not run them): the notice board, and
+// issue supervision wired to the stand-in grassroots platform at grid.
+func pilotScenes(ctx context.Context, db *store.DB, host *pluginhost.Host, grid string) error {
 	t, err := db.TenantBySlug(ctx, "haishu")
 	if err != nil {
 		return err
 	}
 	ctx = tenants.WithScope(asCLI(ctx), tenants.Home(t))
-	_, err = host.Enable(ctx, t, noticeboard.ID, newest.Version, "")
-	return err
+	newest := map[string]string{}
+	for _, r := range host.Releases() {
+		newest[r.SceneID] = r.Version // Releases are sorted by version
+	}
+	if v, ok := newest[noticeboard.ID]; ok {
+		if _, err := host.Enable(ctx, t, noticeboard.ID, v, ""); err != nil {
+			return err
+		}
+	}
+	if v, ok := newest[issuesupervision.ID]; ok && grid != "" {
+		u, err := url.Parse(grid)
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("--demo-grid %q: want a URL such as http://127.0.0.1:8090", grid)
+		}
+		settings := fmt.Sprintf(`{"grid": {"endpoint": %q, "api_key": "demo-grid-key"}, "poll_seconds": 5}`, grid)
+		if _, err := host.Enable(ctx, t, issuesupervision.ID, v, settings); err != nil {
+			return err
+		}
+		if _, err := host.AllowHosts(ctx, issuesupervision.ID, []string{u.Host}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dataDir is where the embedded store and the scenes' pid files live.
