@@ -83,6 +83,8 @@ func New(version string) *scene.Scene {
 	s.OnJob("deadline", "", sv.deadline)
 	s.OnJob("deliver", "", sv.deliver)
 	s.OnJob("poll", "*/5 * * * *", sv.poll)
+	sv.registerStats(s)
+	sv.registerGeoReport(s)
 	return s
 }
 

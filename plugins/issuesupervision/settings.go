@@ -16,6 +16,18 @@ type Settings struct {
 	// PollSeconds is how often the platform's progress is checked while
 	// issues are open there (default 15).
 	PollSeconds int `json:"poll_seconds"`
+	// Open311Keys are the api_keys of the scene's own Open311 endpoint: a
+	// client posting with one files issues for its deputy.
+	Open311Keys []Open311Key `json:"open311_api_keys"`
+}
+
+// Open311Key lets one Open311 client (a hotline, a partner app) file
+// issues for a deputy; Name says who holds it and becomes the reporter's
+// name.
+type Open311Key struct {
+	Key      string `json:"key"`
+	Name     string `json:"name"`
+	DeputyID string `json:"deputy_id"`
 }
 
 // GridSettings reach the tenant's grassroots governance platform (Open311).
@@ -66,7 +78,18 @@ const settingsSchema = `{
     "deadlines": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 60}},
     "duplicate_radius_m": {"type": "number", "minimum": 0, "maximum": 5000},
     "duplicate_window_hours": {"type": "integer", "minimum": 0, "maximum": 720},
-    "poll_seconds": {"type": "integer", "minimum": 1, "maximum": 3600}
+    "poll_seconds": {"type": "integer", "minimum": 1, "maximum": 3600},
+    "open311_api_keys": {
+      "type": "array", "maxItems": 100,
+      "items": {
+        "type": "object", "additionalProperties": false, "required": ["key", "name", "deputy_id"],
+        "properties": {
+          "key": {"type": "string", "minLength": 16, "maxLength": 200, "description": "api_key an Open311 client posts with"},
+          "name": {"type": "string", "minLength": 1, "maxLength": 100, "description": "who holds the key, e.g. a hotline"},
+          "deputy_id": {"type": "string", "minLength": 1, "maxLength": 64, "description": "the deputy the client files issues for"}
+        }
+      }
+    }
   }
 }`
 
