@@ -163,3 +163,35 @@ func TestGridsimDown(t *testing.T) {
 		t.Errorf("the platform holds %d requests, want exactly 1", len(reqs))
 	}
 }
+
+// TestCityWideIssueStats: the city's staff see statistics across every
+// district that runs the scene (?scope=descendants); a district sees its own.
+func TestCityWideIssueStats(t *testing.T) {
+	e := sceneEnv(t, "postgres", "issues")
+	enable(t, e, issuesupervision.ID, "0.1.0", "ningbo", "haishu", "jiangbei")
+	for _, slug := range []string{"haishu", "jiangbei"} {
+		dep, _ := deputyToken(t, e, slug, "代表"+slug)
+		r := e.Do(http.MethodPost, "/api/v1/t/"+slug+"/scenes/"+issuesupervision.ID+"/issues", dep, map[string]any{"category": "drainage",
+			"description": "暴雨后道路积水", "lat": 29.87, "lng": 121.55, "address": "宁波市" + slug})
+		if r.Code != http.StatusCreated {
+			t.Fatalf("report in %s: %d %s", slug, r.Code, r.Body)
+		}
+	}
+	stats := func(slug, token, query string) (int, issuesupervision.StatsJSON) {
+		r := e.Do(http.MethodGet, "/api/v1/t/"+slug+"/scenes/"+issuesupervision.ID+"/stats"+query, token, nil)
+		var s issuesupervision.StatsJSON
+		if r.Code == http.StatusOK {
+			r.JSON(t, &s)
+		}
+		return r.Code, s
+	}
+	if code, s := stats("ningbo", e.Tokens["ningbo/staff"], "?scope=descendants"); code != http.StatusOK || s.Total != 2 {
+		t.Errorf("city-wide stats: %d, total %d, want 2", code, s.Total)
+	}
+	if _, s := stats("ningbo", e.Tokens["ningbo/staff"], ""); s.Total != 0 {
+		t.Errorf("the city's own stats: total %d, want 0", s.Total)
+	}
+	if _, s := stats("haishu", e.Tokens["haishu/staff"], ""); s.Total != 1 {
+		t.Errorf("haishu's stats: total %d, want 1", s.Total)
+	}
+}

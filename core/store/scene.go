@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/renda-platform/renda/core"
+	"github.com/renda-platform/renda/tenants"
 )
 
 type sceneReleaseRow struct {
@@ -238,11 +239,17 @@ func (db *DB) CreateDocument(ctx context.Context, sceneID, collection, id string
 	return out, err
 }
 
-// GetDocument implements core.SceneStore.
+// GetDocument implements core.SceneStore. It reads the addressed tenant's
+// document only: in a city-wide read the same id may exist in several
+// congresses, and a Get names one thing.
 func (db *DB) GetDocument(ctx context.Context, sceneID, collection, id string) (*core.SceneDocument, error) {
 	var row documentRow
 	err := db.run(ctx, func(tx *gorm.DB) error {
-		return tx.Scopes(docScope(ctx, sceneID, collection)).Where("id = ?", id).Take(&row).Error
+		q := tx.Scopes(docScope(ctx, sceneID, collection)).Where("id = ?", id)
+		if s, ok := tenants.FromContext(ctx); ok && s.Tenant != nil {
+			q = q.Where("tenant_id = ?", s.Tenant.ID)
+		}
+		return q.Take(&row).Error
 	})
 	if err != nil {
 		return nil, notFound("get document", err, "document.not_found")

@@ -403,7 +403,7 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 			return nil, err
 		}
 	}
-	if in.Action == ActAnswer {
+	if in.Action == ActAnswer && is.ReporterID != "" {
 		_ = r.Host.Notify(ctx, []string{is.ReporterID}, scene.T("您报告的问题已答复", "Your issue has an answer"),
 			scene.T(truncate(is.Answer, 200), truncate(is.Answer, 200)), "")
 	}
@@ -462,6 +462,9 @@ func (sv *service) deadline(ctx context.Context, j *scene.Job) error {
 		[]scene.EventDraft{{Type: EventOverdue, Payload: map[string]string{"id": d.ID, "category": is.Category}}})
 	if err != nil {
 		return err
+	}
+	if is.ReporterID == "" {
+		return nil // filed by an Open311 client for a deputy without an account
 	}
 	return j.Host.Notify(ctx, []string{is.ReporterID}, scene.T("督事事项已超期", "An issue is overdue"),
 		scene.T("您报告的问题已超过答复期限，已提请督办。", "Your issue passed its answer deadline and is being escalated."), "")
