@@ -204,6 +204,9 @@ func (sv *service) follow(ctx context.Context, h scene.Host, d *scene.Document, 
 	if _, err := h.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: issues, ID: d.ID, Version: d.Version, Data: is}}, events); err != nil {
 		return err
 	}
+	if err := shareOutcome(ctx, h, is, "system", platform); err != nil {
+		return err
+	}
 	if is.State == Answered && is.ReporterID != "" {
 		return h.Notify(ctx, []string{is.ReporterID}, scene.T("您报告的问题已办结答复", "Your issue has been handled and answered"),
 			scene.T(truncate(is.Answer, 200), truncate(is.Answer, 200)), "")

@@ -26,7 +26,8 @@ type Issue struct {
 	DueAt       time.Time `json:"due_at"`
 	Overdue     bool      `json:"overdue"`
 	Reopens     int       `json:"reopens"`
-	DuplicateOf string    `json:"duplicate_of,omitempty"`
+	DuplicateOf string    `json:"duplicate_of,omitempty"` // the issue this one is linked to
+	Linked      []string  `json:"linked,omitempty"`       // issues linked to this one: they share its outcome
 	Answer      string    `json:"answer,omitempty"`
 	AfterPhotos []string  `json:"after_photos,omitempty"`
 	Worker      string    `json:"worker,omitempty"`
@@ -86,6 +87,9 @@ type ReportInput struct {
 	Address     string   `json:"address"`
 	Photos      []string `json:"photos,omitempty"`
 	Urgent      bool     `json:"urgent,omitempty"`
+	// LinkTo links the report to an open issue offered as its duplicate:
+	// it is not sent on again, and shares that issue's outcome.
+	LinkTo string `json:"link_to,omitempty"`
 }
 
 // Validate checks a report.

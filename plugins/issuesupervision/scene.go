@@ -24,6 +24,7 @@ const ID = "renda.issue-supervision"
 const (
 	EventReported = "issue.reported"
 	EventOverdue  = "issue.overdue"
+	EventDueSoon  = "issue.due_soon"
 	EventClosed   = "issue.closed"
 )
 
@@ -60,7 +61,7 @@ func New(version string) *scene.Scene {
 			}},
 		},
 		Settings:  settingsSchema,
-		Publishes: []string{EventReported, EventOverdue, EventClosed},
+		Publishes: []string{EventReported, EventOverdue, EventDueSoon, EventClosed},
 		DutyKinds: []scene.DutyKind{
 			{Kind: "issue.report", Title: scene.T("报告督事问题", "Reported an issue")},
 			{Kind: "issue.confirm", Title: scene.T("确认督事办理结果", "Confirmed an issue's outcome")},
@@ -81,6 +82,7 @@ func New(version string) *scene.Scene {
 	s.Public(http.MethodPost, "/grid/callback", scene.T("四平台状态回调（签名）", "The platform's signed status callback"), sv.callback)
 	sv.registerMessages(s)
 	s.OnJob("deadline", "", sv.deadline)
+	s.OnJob("remind", "", sv.remind)
 	s.OnJob("deliver", "", sv.deliver)
 	s.OnJob("poll", "*/5 * * * *", sv.poll)
 	sv.registerStats(s)
@@ -181,22 +183,46 @@ func (sv *service) file(ctx context.Context, h scene.Host, settings json.RawMess
 	if err != nil {
 		return IssueJSON{}, err
 	}
-	// The rules route it at once: "within minutes it reaches the platform".
-	is.Destination = set.destination(is.Category, is.Address)
-	if err := is.apply(ActRoute, "system", "路由规则", is.Destination, now); err != nil {
-		return IssueJSON{}, err
-	}
-	if is.Destination == "grid" {
-		is.Grid = &GridLink{ServiceCode: set.Grid.serviceCode(is.Category)}
-	}
 	id := newID(now)
-	docs, err := h.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: issues, ID: id, Data: is}},
+	writes := []scene.Write{{Op: "create", Collection: issues, ID: id, Data: &is}}
+	if in.LinkTo != "" {
+		// Linked to an open issue: it waits on that one's outcome.
+		primary, err := h.Store().Get(ctx, issues, in.LinkTo)
+		var p Issue
+		if err == nil {
+			err = primary.Decode(&p)
+		}
+		if err != nil || !p.State.Open() || p.Category != is.Category {
+			return IssueJSON{}, scene.Invalid(scene.Field("link_to", scene.T("只能关联同类别的未办结事项。", "Link only to an open issue of the same category.")))
+		}
+		is.DuplicateOf, is.Destination = in.LinkTo, p.Destination
+		if err := is.apply(ActRoute, "system", "关联事项", "关联至 "+in.LinkTo, now); err != nil {
+			return IssueJSON{}, err
+		}
+		p.Linked = append(p.Linked, id)
+		writes = append(writes, scene.Write{Op: "update", Collection: issues, ID: primary.ID, Version: primary.Version, Data: p})
+	} else {
+		// The rules route it at once: "within minutes it reaches the platform".
+		is.Destination = set.destination(is.Category, is.Address)
+		if err := is.apply(ActRoute, "system", "路由规则", is.Destination, now); err != nil {
+			return IssueJSON{}, err
+		}
+		if is.Destination == "grid" {
+			is.Grid = &GridLink{ServiceCode: set.Grid.serviceCode(is.Category)}
+		}
+	}
+	docs, err := h.Store().Batch(ctx, writes,
 		[]scene.EventDraft{{Type: EventReported, Payload: map[string]string{"id": id, "category": is.Category, "deputy_id": is.DeputyID}}})
 	if err != nil {
 		return IssueJSON{}, err
 	}
 	if err := h.Schedule(ctx, "deadline", is.DueAt, "deadline:"+id, idPayload{ID: id}); err != nil {
 		return IssueJSON{}, err
+	}
+	if remind := is.DueAt.Add(-remindBefore); remind.After(now) {
+		if err := h.Schedule(ctx, "remind", remind, "remind:"+id, idPayload{ID: id}); err != nil {
+			return IssueJSON{}, err
+		}
 	}
 	if is.Grid != nil {
 		if err := h.Schedule(ctx, "deliver", now, "deliver:"+id, idPayload{ID: id}); err != nil {
@@ -400,6 +426,11 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 	}
 	if in.Action == ActRoute && is.Grid != nil {
 		if err := r.Host.Schedule(ctx, "deliver", now, "deliver:"+d.ID, idPayload{ID: d.ID}); err != nil {
+			return nil, err
+		}
+	}
+	if in.Action == ActAnswer {
+		if err := shareOutcome(ctx, r.Host, is, r.Principal.UserID, r.Principal.DisplayName); err != nil {
 			return nil, err
 		}
 	}

@@ -34,7 +34,7 @@ func TestIssueLifecycle(t *testing.T) {
 	if iss.State != is.Routed || iss.Destination != "grid" || len(iss.Timeline) != 2 {
 		t.Fatalf("after report: %+v", iss)
 	}
-	if !iss.DueAt.After(time.Now().Add(48*time.Hour)) || len(h.Scheduled("haishu")) != 2 || len(h.Duties("haishu")) != 1 || len(h.Events("haishu")) != 1 {
+	if !iss.DueAt.After(time.Now().Add(48*time.Hour)) || len(h.Scheduled("haishu")) != 3 || len(h.Duties("haishu")) != 1 || len(h.Events("haishu")) != 1 {
 		t.Errorf("deadline %v, scheduled %d, duties %d, events %d", iss.DueAt, len(h.Scheduled("haishu")), len(h.Duties("haishu")), len(h.Events("haishu")))
 	}
 	step := func(who *scene.Principal, in is.ActionInput, want int) is.IssueJSON {
@@ -156,5 +156,41 @@ func TestDuplicatesAndDeadline(t *testing.T) {
 	h.Request(http.MethodGet, "/issues?overdue=true").As(deputy).Do().Decode(t, &list)
 	if len(list.Items) != 1 {
 		t.Errorf("overdue list: %d", len(list.Items))
+	}
+}
+
+// A report linked to an offered duplicate is not sent on again, and gets
+// the primary's answer when the primary is answered.
+func TestLinkedIssuesShareOutcome(t *testing.T) {
+	h, deputy, staff := harness(t)
+	lat, lng := 29.8683, 121.5440
+	var primary, linked is.IssueJSON
+	h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: "drainage", Description: "路口积水", Lat: &lat, Lng: &lng, Address: "海曙区药行街"}).Do().Decode(t, &primary)
+	r := h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: "drainage", Description: "同一路口积水", Lat: &lat, Lng: &lng,
+		Address: "海曙区药行街", LinkTo: primary.ID}).Do()
+	if r.Status != http.StatusCreated {
+		t.Fatalf("linked report: %s", r)
+	}
+	r.Decode(t, &linked)
+	if linked.DuplicateOf != primary.ID || linked.Grid != nil {
+		t.Errorf("linked issue: %+v", linked)
+	}
+	bad := h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: "tree", Description: "x", Lat: &lat, Lng: &lng, Address: "x", LinkTo: primary.ID}).Do()
+	if bad.Status != http.StatusBadRequest {
+		t.Errorf("link across categories: %s", bad)
+	}
+	for _, a := range []is.ActionInput{{Action: is.ActAccept}, {Action: is.ActAnswer, Note: "已疏通排水口。"}} {
+		if r := h.Request(http.MethodPost, "/issues/"+primary.ID+"/actions").As(staff).JSON(a).Do(); r.Status != http.StatusOK {
+			t.Fatalf("%s: %s", a.Action, r)
+		}
+	}
+	var got is.IssueJSON
+	h.Request(http.MethodGet, "/issues/"+linked.ID).As(deputy).Do().Decode(t, &got)
+	if got.State != is.Answered || got.Answer != "已疏通排水口。" {
+		t.Errorf("linked after the primary's answer: %s %q", got.State, got.Answer)
+	}
+	// The reminder job warns before the deadline.
+	if err := h.RunJob("haishu", "remind", map[string]string{"ID": linked.ID}); err != nil {
+		t.Fatal(err)
 	}
 }
