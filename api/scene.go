@@ -30,6 +30,7 @@ type Scenes interface {
 	AllowHosts(ctx context.Context, sceneID string, hosts []string) (*core.TenantScene, error)
 	Call(ctx context.Context, rel *pluginhost.Release, in pluginhost.Incoming) (*scene.Response, error)
 	Statuses() []pluginhost.Status
+	TenantScene(ctx context.Context, t *tenants.Tenant, sceneID string) (*core.TenantScene, error)
 	Events() core.EventStore
 	// Replayed tells the event dispatcher a delivery is due again.
 	Replayed()
@@ -308,7 +309,7 @@ const ClientIPHeader = "X-Renda-Client-Ip"
 func (s *Server) sceneProxy(c *fiber.Ctx) error {
 	ctx, t := c.UserContext(), tenantOf(c)
 	sceneID := c.Params("scene")
-	ts, err := s.svc.SceneStore.TenantScene(tenants.WithScope(ctx, tenants.ReadOnly(t, t.ID)), sceneID)
+	ts, err := s.svc.Scenes.TenantScene(ctx, t, sceneID)
 	if err != nil || !ts.Enabled {
 		return core.Errorf(core.ENOTFOUND, "scene.not_enabled")
 	}

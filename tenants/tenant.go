@@ -62,6 +62,9 @@ type Tenant struct {
 	// PolicyVersion changes whenever the tenant's roles or grants change, so
 	// that every server instance reloads its authorization cache.
 	PolicyVersion int64
+	// ScenesVersion changes whenever the tenant's scene configuration
+	// changes, for the same reason.
+	ScenesVersion int64
 	ArchivedAt    *time.Time
 	ExportedAt    *time.Time
 	CreatedAt     time.Time

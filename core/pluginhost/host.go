@@ -49,6 +49,8 @@ type Host struct {
 	installer Installer
 	// core are the platform's own event handlers, by type.
 	core map[string]CoreHandler
+	// scenes caches which scenes each tenant runs.
+	scenes sceneCache
 }
 
 // Release is an installed scene version with its parsed manifest.

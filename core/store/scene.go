@@ -152,6 +152,9 @@ func (db *DB) PutTenantScene(ctx context.Context, ts core.TenantScene) (*core.Te
 		if err != nil {
 			return core.Wrap("put tenant scene", err)
 		}
+		if err := tx.Model(&tenantRow{}).Where("id = ?", tenantID).Update("scenes_version", gorm.Expr("scenes_version + 1")).Error; err != nil {
+			return core.Wrap("put tenant scene: version", err)
+		}
 		out = row.toDomain()
 		// The audit log records the configuration, never the secret.
 		redact := func(t *core.TenantScene) any {

@@ -58,6 +58,17 @@ func (db *DB) run(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	})
 }
 
+// read runs a read of platform tables (tenants, the scene catalog): inside
+// the context's transaction if there is one, else straight on the pool —
+// a single SELECT needs no BEGIN and COMMIT, and every request starts with
+// one (the tenant lookup).
+func (db *DB) read(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if _, ok := ctx.Value(txKey{}).(*txState); ok {
+		return db.run(ctx, fn)
+	}
+	return fn(db.gorm.WithContext(ctx))
+}
+
 // txOf returns the transaction of a context inside InTx.
 func txOf(ctx context.Context) *gorm.DB {
 	return ctx.Value(txKey{}).(*txState).tx.WithContext(ctx)

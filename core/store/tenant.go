@@ -26,6 +26,7 @@ type tenantRow struct {
 	NameEN        string `gorm:"column:name_en"`
 	Status        string
 	PolicyVersion int64
+	ScenesVersion int64
 	ArchivedAt    *time.Time
 	ExportedAt    *time.Time
 	CreatedAt     time.Time
@@ -37,7 +38,7 @@ func (tenantRow) TableName() string { return "tenants" }
 func (r *tenantRow) toDomain() *tenants.Tenant {
 	t := &tenants.Tenant{
 		ID: r.ID, Slug: r.Slug, Level: tenants.Level(r.Level), Path: r.Path, DivisionCode: r.DivisionCode,
-		NameZH: r.NameZH, NameEN: r.NameEN, Status: tenants.Status(r.Status), PolicyVersion: r.PolicyVersion,
+		NameZH: r.NameZH, NameEN: r.NameEN, Status: tenants.Status(r.Status), PolicyVersion: r.PolicyVersion, ScenesVersion: r.ScenesVersion,
 		ArchivedAt: utcPtr(r.ArchivedAt), ExportedAt: utcPtr(r.ExportedAt), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if r.ParentID != nil {
@@ -79,7 +80,7 @@ func (db *DB) CreateTenant(ctx context.Context, in core.TenantCreate) (*tenants.
 		id := newID()
 		row := tenantRow{
 			ID: id, Slug: in.Slug, Level: string(in.Level), Path: "/" + id + "/", DivisionCode: in.DivisionCode,
-			NameZH: in.NameZH, NameEN: in.NameEN, Status: string(tenants.StatusActive), PolicyVersion: 1,
+			NameZH: in.NameZH, NameEN: in.NameEN, Status: string(tenants.StatusActive), PolicyVersion: 1, ScenesVersion: 1,
 			CreatedAt: now, UpdatedAt: now,
 		}
 		if in.ParentSlug != "" {
@@ -117,7 +118,7 @@ func (db *DB) CreateTenant(ctx context.Context, in core.TenantCreate) (*tenants.
 // TenantBySlug implements core.TenantService.
 func (db *DB) TenantBySlug(ctx context.Context, slug string) (*tenants.Tenant, error) {
 	var row tenantRow
-	err := db.run(ctx, func(tx *gorm.DB) error {
+	err := db.read(ctx, func(tx *gorm.DB) error {
 		return tx.Where("slug = ?", slug).Take(&row).Error
 	})
 	if err != nil {
@@ -132,7 +133,7 @@ func (db *DB) TenantByID(ctx context.Context, id string) (*tenants.Tenant, error
 		return nil, core.Errorf(core.ENOTFOUND, "tenant.not_found")
 	}
 	var row tenantRow
-	err := db.run(ctx, func(tx *gorm.DB) error {
+	err := db.read(ctx, func(tx *gorm.DB) error {
 		return tx.Where("id = ?", id).Take(&row).Error
 	})
 	if err != nil {
@@ -144,7 +145,7 @@ func (db *DB) TenantByID(ctx context.Context, id string) (*tenants.Tenant, error
 // ListTenants implements core.TenantService.
 func (db *DB) ListTenants(ctx context.Context) ([]*tenants.Tenant, error) {
 	var rows []tenantRow
-	if err := db.run(ctx, func(tx *gorm.DB) error { return tx.Order("path").Find(&rows).Error }); err != nil {
+	if err := db.read(ctx, func(tx *gorm.DB) error { return tx.Order("path").Find(&rows).Error }); err != nil {
 		return nil, core.Wrap("list tenants", err)
 	}
 	out := make([]*tenants.Tenant, len(rows))
@@ -157,7 +158,7 @@ func (db *DB) ListTenants(ctx context.Context) ([]*tenants.Tenant, error) {
 // Descendants returns the tenants strictly below t, in tree order.
 func (db *DB) Descendants(ctx context.Context, t *tenants.Tenant) ([]*tenants.Tenant, error) {
 	var rows []tenantRow
-	err := db.run(ctx, func(tx *gorm.DB) error {
+	err := db.read(ctx, func(tx *gorm.DB) error {
 		return tx.Where("path LIKE ? AND id <> ?", t.Path+"%", t.ID).Order("path").Find(&rows).Error
 	})
 	if err != nil {
