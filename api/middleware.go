@@ -140,7 +140,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	}
 	homeID, ok := core.TokenTenant(tok)
 	if !ok {
-		if routeOf(c).Access.kind == accessPublic {
+		if k := routeOf(c).Access.kind; k == accessPublic || k == accessScene {
 			return c.Next()
 		}
 		return core.Errorf(core.EUNAUTHORIZED, "auth.bad_token")
@@ -159,7 +159,9 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	ctx := tenants.WithScope(c.UserContext(), tenants.Home(home))
 	p, err := s.svc.Auth.Authenticate(ctx, tok)
 	if err != nil {
-		if routeOf(c).Access.kind == accessPublic {
+		// A stale cookie must not block the login page, nor a scene's
+		// public routes; a scene route that needs a user answers 401 itself.
+		if k := routeOf(c).Access.kind; k == accessPublic || k == accessScene {
 			return c.Next() // a stale cookie must not block the login page
 		}
 		return err

@@ -138,7 +138,7 @@ func (s *Server) sceneRoutes() []Route {
 }
 
 func sceneJSON(ts *core.TenantScene, rel *pluginhost.Release) SceneJSON {
-	j := SceneJSON{ID: ts.SceneID, Version: ts.Version, Enabled: ts.Enabled, Settings: json.RawMessage(ts.Settings),
+	j := SceneJSON{ID: ts.SceneID, Version: ts.Version, Enabled: ts.Enabled, Settings: json.RawMessage(core.RedactSecrets(ts.Settings)),
 		AllowedHosts: ts.AllowedHosts, UpdatedAt: ts.UpdatedAt}
 	if j.AllowedHosts == nil {
 		j.AllowedHosts = []string{}
@@ -335,6 +335,9 @@ func (s *Server) sceneProxy(c *fiber.Ctx) error {
 	// public routes by it.
 	in.Headers[ClientIPHeader] = c.IP()
 	p := principalOf(c)
+	if rt.Public && p != nil && homeOf(c).ID != t.ID {
+		p = nil // someone of another congress on a public route: as anyone
+	}
 	switch {
 	case rt.Public && p == nil:
 		in.Scope = tenants.Scope{Tenant: t, ReadTenantIDs: []string{t.ID}}
@@ -382,14 +385,23 @@ func (s *Server) callScene(c *fiber.Ctx, rel *pluginhost.Release, in pluginhost.
 		return err
 	}
 	for k, v := range resp.Headers {
-		if safeSceneHeader(k) {
+		if safeSceneHeader(k, v) {
 			c.Set(k, v)
 		}
 	}
-	if resp.ContentType != "" {
+	ct, _, _ := strings.Cut(resp.ContentType, ";")
+	switch {
+	case resp.ContentType == "":
+	case sceneContentTypes[strings.TrimSpace(strings.ToLower(ct))]:
 		c.Set(fiber.HeaderContentType, resp.ContentType)
+	default:
+		// Anything else (HTML, scripts) is a download, never a page on the
+		// platform's origin.
+		c.Set(fiber.HeaderContentType, "application/octet-stream")
+		c.Set(fiber.HeaderContentDisposition, "attachment")
 	}
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
 	status := resp.Status
 	if status < 200 || status > 599 {
 		status = http.StatusOK
@@ -409,20 +421,34 @@ func (s *Server) widen(c *fiber.Ctx, scope tenants.Scope) (tenants.Scope, []*ten
 		return scope, nil, err
 	}
 	wide := tenants.ReadOnly(scope.Tenant, scope.ReadTenantIDs...)
+	var served []*tenants.Tenant
 	for _, k := range kids {
-		wide.ReadTenantIDs = append(wide.ReadTenantIDs, k.ID)
+		if k.Status == tenants.StatusActive { // suspended and archived congresses are not served
+			wide.ReadTenantIDs = append(wide.ReadTenantIDs, k.ID)
+			served = append(served, k)
+		}
 	}
-	return wide, kids, nil
+	return wide, served, nil
 }
 
 // safeSceneHeader lets a scene set only headers that cannot hijack the
 // platform's session or security policy.
-func safeSceneHeader(k string) bool {
+func safeSceneHeader(k, v string) bool {
 	switch strings.ToLower(k) {
-	case "cache-control", "content-disposition", "etag", "last-modified", "location":
+	case "cache-control", "content-disposition", "etag", "last-modified":
 		return true
+	case "location": // relative only: no open redirect
+		return strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && !strings.Contains(v, "\\")
 	}
 	return false
+}
+
+// sceneContentTypes are the answers a scene may serve as themselves.
+var sceneContentTypes = map[string]bool{
+	"application/json": true, "application/problem+json": true, "application/xml": true, "text/xml": true,
+	"text/csv": true, "text/plain": true, "application/x-ndjson": true, "application/pdf": true,
+	"image/png": true, "image/jpeg": true, "image/webp": true,
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": true,
 }
 
 // sceneProblem renders a scene's Problem through the one error handler.

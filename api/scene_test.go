@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -71,8 +72,15 @@ func sceneBinariesB(t testing.TB) string {
 // sceneEnv is an API with the plugin runtime and scenes installed.
 func sceneEnv(t *testing.T, d string, bins ...string) *apitest.Env {
 	t.Helper()
+	return sceneEnvWith(t, d, pluginhost.Config{AllowPrivateHosts: true}, bins...)
+}
+
+// sceneEnvWith is sceneEnv with runtime settings.
+func sceneEnvWith(t *testing.T, d string, cfg pluginhost.Config, bins ...string) *apitest.Env {
+	t.Helper()
 	dir := sceneBinaries(t)
-	e := apitest.New(t, storeDialect(d), apitest.WithScenes(pluginhost.Config{HealthEvery: 500 * time.Millisecond, MaxConcurrent: 8}))
+	cfg.HealthEvery, cfg.MaxConcurrent = 500*time.Millisecond, 8
+	e := apitest.New(t, storeDialect(d), apitest.WithScenes(cfg))
 	for _, b := range bins {
 		r := e.Do(http.MethodPost, "/api/v1/platform/scenes", e.Tokens["ningbo/platform_admin"], map[string]string{"path": filepath.Join(dir, b)})
 		if r.Code != http.StatusCreated {
@@ -369,8 +377,8 @@ func TestHostileScene(t *testing.T) {
 // TestEventSubscriberCrash: a subscriber crashes mid-delivery; the event is
 // delivered again after the restart and applied once.
 func TestEventSubscriberCrash(t *testing.T) {
-	t.Setenv("RENDA_TEST_CRASH_ONCE", filepath.Join(t.TempDir(), "crashed"))
-	e := sceneEnv(t, "postgres", "noticeboard-1.0.0", "listener")
+	mark := filepath.Join(t.TempDir(), "crashed")
+	e := sceneEnvWith(t, "postgres", pluginhost.Config{AllowPrivateHosts: true, SceneEnv: []string{"RENDA_TEST_CRASH_ONCE=" + mark}}, "noticeboard-1.0.0", "listener")
 	// The platform itself subscribes too.
 	var coreSeen sync.Map
 	e.Scenes.SubscribeCore(noticeboard.EventPublished, func(_ context.Context, tn *tenants.Tenant, ev core.SceneEvent) error {
@@ -615,5 +623,61 @@ func TestSceneCityWideRead(t *testing.T) {
 	r.JSON(t, &l)
 	if len(l.Items) != 1 {
 		t.Errorf("haishu with its townships: %d notices, want its own 1", len(l.Items))
+	}
+}
+
+// TestSceneContainment: a scene sees none of the host's environment (the
+// database URLs), a panicking handler does not take the process down, a
+// scene cannot serve a page or an off-site redirect on the platform's
+// origin, tampered cursors are refused, settings' secrets are write-only,
+// and outbound calls to internal addresses are refused in production.
+func TestSceneContainment(t *testing.T) {
+	t.Setenv("DATABASE_URL", "postgres://renda_app:leak@127.0.0.1/renda")
+	t.Setenv("RENDA_MIGRATE_DATABASE_URL", "postgres://postgres:leak@127.0.0.1/renda")
+	remote := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) }))
+	defer remote.Close()
+	e := sceneEnvWith(t, "postgres", pluginhost.Config{}, "hostile", "noticeboard-1.0.0")
+	enable(t, e, "test.hostile", "1.0.0", "haishu")
+	enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+	staff := e.Tokens["haishu/staff"]
+	get := func(path string) *apitest.Response {
+		return e.Do(http.MethodGet, "/api/v1/t/haishu/scenes/test.hostile"+path, staff, nil)
+	}
+	var m map[string]any
+	get("/env").JSON(t, &m)
+	if leaked, _ := m["data"].(string); leaked != "" || m["ok"] != true {
+		t.Errorf("the scene sees the host's environment: %v", m)
+	}
+	if r := get("/panic"); r.Code != http.StatusBadGateway {
+		t.Errorf("panicking handler: %d, want 502", r.Code)
+	}
+	if r := get("/pid"); r.Code != http.StatusOK {
+		t.Errorf("after a panic the scene answers %d", r.Code)
+	}
+	r := get("/html")
+	if ct := r.Header.Get("Content-Type"); ct != "application/octet-stream" || r.Header.Get("Content-Disposition") != "attachment" ||
+		r.Header.Get("Location") != "" || !strings.Contains(r.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("html from a scene: %v", r.Header)
+	}
+	bad := base64.RawURLEncoding.EncodeToString([]byte(`[123,"x"]`))
+	if r := e.Do(http.MethodGet, "/api/v1/t/haishu/scenes/"+noticeboard.ID+"/public/notices?cursor="+bad, "", nil); r.Code != http.StatusBadRequest {
+		t.Errorf("tampered cursor: %d, want 400", r.Code)
+	}
+	host := strings.TrimPrefix(remote.URL, "http://")
+	admin := e.Tokens["haishu/tenant_admin"]
+	e.Do(http.MethodPut, "/api/v1/t/haishu/scenes/test.hostile", admin, map[string]any{"enabled": true, "allowed_hosts": []string{host},
+		"settings": map[string]any{}})
+	get("/fetch?url="+url.QueryEscape(remote.URL)).JSON(t, &m)
+	if m["ok"] != false || m["key"] != "http.unreachable" {
+		t.Errorf("loopback call in production: %v", m)
+	}
+	// Secrets in settings are shown as ***, and kept when written back.
+	e.Do(http.MethodPut, "/api/v1/t/haishu/scenes/"+noticeboard.ID, admin, map[string]any{"enabled": true, "settings": map[string]any{"max_pinned": 2}})
+	var list api.SceneListJSON
+	e.Do(http.MethodGet, "/api/v1/t/haishu/scenes", e.Tokens["haishu/deputy"], nil).JSON(t, &list)
+	for _, sc := range list.Items {
+		if strings.Contains(string(sc.Settings), "leak") {
+			t.Errorf("settings leak: %s", sc.Settings)
+		}
 	}
 }

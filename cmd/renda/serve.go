@@ -73,7 +73,7 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, demo
 	if err != nil {
 		return err
 	}
-	host := pluginhost.New(db, az, pluginhost.Config{Logger: log, RunDir: filepath.Join(dataDir(cfg), "run"),
+	host := pluginhost.New(db, az, pluginhost.Config{Logger: log, RunDir: filepath.Join(dataDir(cfg), "run"), AllowPrivateHosts: cfg.Dev,
 		Install: pluginhost.Installer{Root: filepath.Join(dataDir(cfg), "scenes"), Trusted: trusted, Dev: cfg.Dev, Warn: cmd.ErrOrStderr()}})
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

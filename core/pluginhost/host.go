@@ -71,6 +71,7 @@ func New(store Store, authz Grants, cfg Config) *Host {
 		r := h.release(rel.SceneID, rel.Version)
 		svc := HostServicesFor(store, h.caps, rel, &r.Manifest, h.log)
 		svc.subscribers, svc.published, svc.roles = h.subscribers, h.wakeDispatcher, h.roles
+		svc.client = outboundClient(cfg.AllowPrivateHosts)
 		return svc
 	})
 	return h
@@ -243,12 +244,14 @@ func (h *Host) Enable(ctx context.Context, t *tenants.Tenant, sceneID, version, 
 	if err != nil {
 		return nil, err
 	}
-	if settings == "" {
-		if cur, err := h.store.TenantScene(ctx, sceneID); err == nil {
-			settings = cur.Settings
-		} else {
-			settings = "{}"
-		}
+	cur, curErr := h.store.TenantScene(ctx, sceneID)
+	switch {
+	case settings == "" && curErr == nil:
+		settings = cur.Settings
+	case settings == "":
+		settings = "{}"
+	case curErr == nil:
+		settings = core.KeepRedacted(settings, cur.Settings) // secrets shown as *** stay as they were
 	}
 	if err := rel.ValidateSettings(settings); err != nil {
 		return nil, err

@@ -7,15 +7,20 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/renda-platform/renda/plugins/scene"
+	"github.com/renda-platform/renda/tenants"
 )
 
 // Outbound HTTP limits.
@@ -24,10 +29,40 @@ const (
 	maxHTTPResponse = 8 << 20
 )
 
-// outboundClient follows no redirects: a redirect could lead anywhere,
-// including to a host the tenant did not allow.
-var outboundClient = &http.Client{
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+// outboundClient follows no redirects (a redirect could lead anywhere,
+// including to a host the tenant did not allow), and, unless private hosts
+// are allowed, refuses to connect to loopback, private, link-local and
+// other internal addresses whatever name resolved to them.
+func outboundClient(allowPrivate bool) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if !allowPrivate {
+		dialer.Control = func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil {
+				return err
+			}
+			if internal(ip) {
+				return fmt.Errorf("refusing to connect to the internal address %s", ip)
+			}
+			return nil
+		}
+	}
+	return &http.Client{
+		Transport:     &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// internal reports whether ip is not a public unicast address.
+func internal(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() ||
+		netip.MustParsePrefix("100.64.0.0/10").Contains(ip) // carrier-grade NAT
 }
 
 var problemHostNotAllowed = scene.Forbidden("http.host_not_allowed", scene.T(
@@ -47,7 +82,10 @@ func (s *services) HTTP(ctx context.Context, tok string, req scene.HTTPRequest) 
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 		return nil, scene.Invalid(scene.Field("url", scene.T("地址须为 http 或 https 的绝对地址。", "The URL must be an absolute http or https URL.")))
 	}
-	ts, err := s.store.TenantScene(ctx, s.rel.SceneID)
+	// The addressed congress's allow-list and secret, never another's in a
+	// wider read.
+	own := tenants.WithScope(ctx, tenants.ReadOnly(g.Scope.Tenant, g.Scope.Tenant.ID))
+	ts, err := s.store.TenantScene(own, s.rel.SceneID)
 	if err != nil {
 		return nil, problemOf(err)
 	}
@@ -58,6 +96,10 @@ func (s *services) HTTP(ctx context.Context, tok string, req scene.HTTPRequest) 
 	method := strings.ToUpper(req.Method)
 	if !slices.Contains([]string{"GET", "POST", "PUT", "PATCH", "DELETE"}, method) {
 		return nil, scene.Invalid(scene.Field("method", scene.T("不支持的请求方法。", "Unsupported method.")))
+	}
+	if method != "GET" && g.Scope.WriteTenantID == "" {
+		s.refused(ctx, g, "http.read_only", u.Host)
+		return nil, scene.Forbidden("tenant.read_only", scene.T("只读访问中不能向外部平台提交。", "A read-only view cannot send to another platform."))
 	}
 	timeout := req.Timeout
 	if timeout <= 0 || timeout > httpTimeout {
@@ -76,12 +118,13 @@ func (s *services) HTTP(ctx context.Context, tok string, req scene.HTTPRequest) 
 	}
 	sign(hr, ts.SigningSecret, req.Body, time.Now())
 	hr.Header.Set("X-Renda-Scene", s.rel.SceneID)
-	resp, err := outboundClient.Do(hr)
+	resp, err := s.client.Do(hr)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, scene.Conflict("http.timeout", scene.T("对方平台未能及时响应。", "The remote platform did not answer in time."))
 		}
-		return nil, scene.Conflict("http.unreachable", scene.T("无法连接对方平台："+err.Error(), "Cannot reach the remote platform: "+err.Error()))
+		s.log.Warn("scene outbound call failed", "scene", s.rel.SceneID, "host", u.Host, "err", err)
+		return nil, scene.Conflict("http.unreachable", scene.T("无法连接对方平台。", "Cannot reach the remote platform."))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxHTTPResponse+1))

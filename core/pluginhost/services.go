@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,13 +45,15 @@ type services struct {
 	published   func()
 	// roles lists the roles of ctx's tenant.
 	roles func(ctx context.Context) ([]*core.Role, error)
+	// client makes the scene's outbound HTTP calls.
+	client *http.Client
 }
 
 var _ scene.HostServices = (*services)(nil)
 
 // HostServicesFor returns the host services of one release.
 func HostServicesFor(store Store, caps *Capabilities, rel *core.SceneRelease, man *scene.Manifest, log *slog.Logger) *services {
-	return &services{store: store, caps: caps, rel: *rel, man: man, log: log,
+	return &services{store: store, caps: caps, rel: *rel, man: man, log: log, client: outboundClient(false),
 		subscribers: func(context.Context, string) ([]string, error) { return nil, nil }, published: func() {}}
 }
 

@@ -49,6 +49,18 @@ type Config struct {
 	LogOutput io.Writer
 	// Install is how Host.Install takes scenes in.
 	Install Installer
+	// SceneEnv is the environment scenes run with ("KEY=value"), beyond a
+	// minimal PATH, TZ and LANG; the host's own environment never reaches
+	// them.
+	SceneEnv []string
+	// AllowPrivateHosts lets scenes' outbound HTTP reach loopback and
+	// private addresses (a demo's or a test's stand-in platform). Off in
+	// production: an allowed host name must not resolve to an internal
+	// address.
+	AllowPrivateHosts bool
+	// FailedCooldown is how long a scene stays failed before a request
+	// may start it again (default 1 minute).
+	FailedCooldown time.Duration
 }
 
 // Supervisor runs scene processes: one per (scene, version) in use,
@@ -82,6 +94,9 @@ func NewSupervisor(cfg Config, caps *Capabilities, host func(rel *core.SceneRele
 	if cfg.RestartWindow == 0 {
 		cfg.RestartWindow = time.Minute
 	}
+	if cfg.FailedCooldown == 0 {
+		cfg.FailedCooldown = time.Minute
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -108,6 +123,7 @@ type proc struct {
 	lastErr  string
 	pid      int
 	wake     chan struct{}
+	failedAt time.Time
 }
 
 // Status is a process's state, for the platform console.
@@ -133,6 +149,9 @@ func errUnavailable(id string) error {
 func (s *Supervisor) Acquire(ctx context.Context, rel *core.SceneRelease) (*scene.Client, func(), error) {
 	p := s.proc(rel)
 	p.mu.Lock()
+	if p.st == StateFailed && time.Since(p.failedAt) > s.cfg.FailedCooldown {
+		p.st, p.restarts = StateStopped, nil // give it another chance after the cool-down
+	}
 	switch p.st {
 	case StateStopped:
 		p.st = StateStarting
@@ -226,7 +245,11 @@ func (s *Supervisor) launchBinary(path, sha string, name string, host scene.Host
 	}
 	cmd := exec.Command(path)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// A scene gets none of the host's environment (which holds the
+	// database URLs): only what the platform passes on purpose.
+	cmd.Env = append([]string{"PATH=/usr/local/bin:/usr/bin:/bin", "TZ=Asia/Shanghai", "LANG=C.UTF-8"}, s.cfg.SceneEnv...)
 	cl := plugin.NewClient(&plugin.ClientConfig{
+		SkipHostEnv:      true,
 		HandshakeConfig:  scene.Handshake,
 		VersionedPlugins: map[int]plugin.PluginSet{scene.ProtocolVersion: {scene.PluginName: scene.NewHostPlugin(host)}},
 		Cmd:              cmd,
@@ -327,7 +350,7 @@ func (s *Supervisor) allowRestart(p *proc) bool {
 	}
 	p.restarts = kept
 	if len(p.restarts) >= s.cfg.MaxRestarts {
-		p.st = StateFailed
+		p.st, p.failedAt = StateFailed, time.Now()
 		s.log.Error("scene failed: giving up after repeated restarts", "scene", p.rel.SceneID, "version", p.rel.Version, "restarts", len(p.restarts), "last_error", p.lastErr)
 		return false
 	}

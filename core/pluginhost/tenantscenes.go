@@ -19,7 +19,6 @@ type sceneCache struct {
 type cachedScene struct {
 	version int64
 	ts      *core.TenantScene
-	err     error
 }
 
 // TenantScene returns how tenant t runs sceneID (ENOTFOUND if never
@@ -30,25 +29,21 @@ func (h *Host) TenantScene(ctx context.Context, t *tenants.Tenant, sceneID strin
 	c, ok := h.scenes.m[key]
 	h.scenes.mu.RUnlock()
 	if ok && c.version == t.ScenesVersion {
-		if c.ts == nil {
-			return nil, c.err
-		}
 		ts := *c.ts
 		return &ts, nil
 	}
 	ts, err := h.store.TenantScene(tenants.WithScope(ctx, tenants.ReadOnly(t, t.ID)), sceneID)
-	if err != nil && !core.IsNotFound(err) {
+	if err != nil {
+		// Not found is not cached: scene ids come from URLs, and anyone
+		// could fill the cache with made-up ones.
 		return nil, err
 	}
 	h.scenes.mu.Lock()
 	if h.scenes.m == nil {
 		h.scenes.m = map[string]cachedScene{}
 	}
-	h.scenes.m[key] = cachedScene{version: t.ScenesVersion, ts: ts, err: err}
+	h.scenes.m[key] = cachedScene{version: t.ScenesVersion, ts: ts}
 	h.scenes.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
 	cp := *ts
 	return &cp, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -163,6 +164,7 @@ func (db *DB) PutTenantScene(ctx context.Context, ts core.TenantScene) (*core.Te
 			}
 			c := *t
 			c.SigningSecret = ""
+			c.Settings = core.RedactSecrets(c.Settings)
 			return c
 		}
 		return db.audit(ctx, tx, change{action: "scene.configure", targetType: "scene", targetID: ts.SceneID, before: redact(before), after: redact(out)})
@@ -203,6 +205,8 @@ func checkDocument(id string, data []byte) error {
 		v.Add("data", "document.too_large", MaxDocumentBytes>>10)
 	case !strings.HasPrefix(trimmed, "{") || !json.Valid(data):
 		v.Add("data", "document.not_object")
+	case strings.Contains(trimmed, `\u0000`):
+		v.Add("data", "field.single_line") // PostgreSQL's JSONB cannot hold NUL
 	}
 	return v.Err()
 }
@@ -246,6 +250,9 @@ func (db *DB) CreateDocument(ctx context.Context, sceneID, collection, id string
 // document only: in a city-wide read the same id may exist in several
 // congresses, and a Get names one thing.
 func (db *DB) GetDocument(ctx context.Context, sceneID, collection, id string) (*core.SceneDocument, error) {
+	if !docIDPattern.MatchString(id) {
+		return nil, core.Errorf(core.ENOTFOUND, "document.not_found")
+	}
 	var row documentRow
 	err := db.run(ctx, func(tx *gorm.DB) error {
 		q := tx.Scopes(docScope(ctx, sceneID, collection)).Where("id = ?", id)
@@ -262,6 +269,9 @@ func (db *DB) GetDocument(ctx context.Context, sceneID, collection, id string) (
 
 // UpdateDocument implements core.SceneStore.
 func (db *DB) UpdateDocument(ctx context.Context, sceneID, collection, id string, version int64, data []byte) (*core.SceneDocument, error) {
+	if !docIDPattern.MatchString(id) {
+		return nil, core.Errorf(core.ENOTFOUND, "document.not_found")
+	}
 	if err := checkDocument(id, data); err != nil {
 		return nil, err
 	}
@@ -293,6 +303,9 @@ func (db *DB) UpdateDocument(ctx context.Context, sceneID, collection, id string
 
 // DeleteDocument implements core.SceneStore.
 func (db *DB) DeleteDocument(ctx context.Context, sceneID, collection, id string, version int64) error {
+	if !docIDPattern.MatchString(id) {
+		return core.Errorf(core.ENOTFOUND, "document.not_found")
+	}
 	return db.run(ctx, func(tx *gorm.DB) error {
 		var row documentRow
 		if err := tx.Scopes(docScope(ctx, sceneID, collection)).Where("id = ?", id).Take(&row).Error; err != nil {
@@ -301,12 +314,15 @@ func (db *DB) DeleteDocument(ctx context.Context, sceneID, collection, id string
 		if version != 0 && row.Version != version {
 			return core.Errorf(core.ECONFLICT, "document.stale", version, row.Version)
 		}
-		res := tx.Scopes(writable(ctx)).Where("scene_id = ? AND collection = ? AND id = ?", sceneID, collection, id).Delete(&documentRow{})
+		res := tx.Scopes(writable(ctx)).Where("scene_id = ? AND collection = ? AND id = ? AND version = ?", sceneID, collection, id, row.Version).Delete(&documentRow{})
 		if res.Error != nil {
 			return core.Wrap("delete document", res.Error)
 		}
 		if res.RowsAffected != 1 {
-			return errReadOnly
+			if _, err := writeTenant(ctx); err != nil {
+				return err
+			}
+			return core.Errorf(core.ECONFLICT, "document.stale", row.Version, row.Version+1)
 		}
 		return nil
 	})
@@ -361,6 +377,9 @@ func (db *DB) applyFilters(q *gorm.DB, filters []core.DocFilter) (*gorm.DB, erro
 		}
 		vals := make([]any, len(f.Values))
 		for i, s := range f.Values {
+			if strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
+				return nil, fieldErr("filters", "field.single_line")
+			}
 			if vals[i], err = filterValue(f.Field, s); err != nil {
 				return nil, err
 			}
@@ -409,7 +428,7 @@ func (db *DB) QueryDocuments(ctx context.Context, sceneID, collection string, dq
 				return err
 			}
 			var c []any
-			if json.Unmarshal([]byte(raw), &c) != nil || len(c) != 2 {
+			if json.Unmarshal([]byte(raw), &c) != nil || len(c) != 2 || !cursorTypes(c, dq.Sort) {
 				_, err := decodeCursor("")
 				return err
 			}
@@ -445,6 +464,20 @@ func (db *DB) QueryDocuments(ctx context.Context, sceneID, collection string, dq
 		return nil
 	})
 	return page, err
+}
+
+// cursorTypes checks a decoded cursor has the types its sort produces: a
+// tampered cursor must be refused, not reach the database.
+func cursorTypes(c []any, sort *core.DocField) bool {
+	if _, ok := c[1].(string); !ok {
+		return false
+	}
+	if sort != nil && sort.Type == "number" {
+		_, ok := c[0].(float64)
+		return ok
+	}
+	s, ok := c[0].(string)
+	return ok && !strings.ContainsRune(s, 0)
 }
 
 // sortKey is the value the sort expression gives a document, computed from

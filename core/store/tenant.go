@@ -287,6 +287,9 @@ func (db *DB) exportTable(ctx context.Context, tx *gorm.DB, enc *json.Encoder, t
 		for c := range secretColumns {
 			delete(m, c)
 		}
+		if st, ok := m["settings"].(string); ok && table == "tenant_scenes" {
+			m["settings"] = core.RedactSecrets(st)
+		}
 		if err := enc.Encode(map[string]any{"table": table, "row": m}); err != nil {
 			return fmt.Errorf("export %s: write: %w", table, err)
 		}

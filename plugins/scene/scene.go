@@ -250,29 +250,40 @@ func (s *Scene) match(method, path string) (*route, map[string]string) {
 
 // Dispatch runs the handler for r (the host already matched the route; the
 // scene matches again so that it never trusts a route it did not declare).
-func (s *Scene) Dispatch(ctx context.Context, r *Request) (*Response, error) {
+func (s *Scene) Dispatch(ctx context.Context, r *Request) (resp *Response, err error) {
 	rt, params := s.match(r.Method, r.Path)
 	if rt == nil {
 		return nil, NotFound("route.not_found", T("没有这个地址。", "There is no such address."))
 	}
 	r.Route, r.Params = rt.def.Path, params
+	defer recovered(&err)
 	return rt.handler(ctx, r)
 }
 
+// recovered turns a handler's panic into an error: one bad input must not
+// take down the process every tenant shares.
+func recovered(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("scene: handler panicked: %v", p)
+	}
+}
+
 // DeliverEvent runs the consumer of e.Type.
-func (s *Scene) DeliverEvent(ctx context.Context, e *Event) error {
+func (s *Scene) DeliverEvent(ctx context.Context, e *Event) (err error) {
 	h, ok := s.events[e.Type]
 	if !ok {
 		return nil
 	}
+	defer recovered(&err)
 	return h(ctx, e)
 }
 
 // RunJob runs the named job.
-func (s *Scene) RunJob(ctx context.Context, j *Job) error {
+func (s *Scene) RunJob(ctx context.Context, j *Job) (err error) {
 	h, ok := s.jobs[j.Name]
 	if !ok {
 		return NotFound("job.not_found", T("没有这个任务。", "No such job."))
 	}
+	defer recovered(&err)
 	return h(ctx, j)
 }

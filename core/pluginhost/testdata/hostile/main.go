@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -125,6 +126,24 @@ func main() {
 		case <-ctx.Done():
 		}
 		return report(nil, "")
+	})
+	s.Handle(http.MethodGet, "/env", take, scene.T("环境", "Environment"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		var leaked []string
+		for _, kv := range os.Environ() {
+			if strings.Contains(kv, "DATABASE_URL") || strings.HasPrefix(kv, "RENDA_") && !strings.HasPrefix(kv, "RENDA_SCENE_PLUGIN") {
+				leaked = append(leaked, kv)
+			}
+		}
+		return report(nil, strings.Join(leaked, ";"))
+	})
+	s.Handle(http.MethodGet, "/panic", take, scene.T("崩溃", "Panic"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		var m map[string]int
+		m["boom"]++ // a nil map: panics
+		return nil, nil
+	})
+	s.Handle(http.MethodGet, "/html", take, scene.T("网页", "HTML"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		return &scene.Response{Status: http.StatusOK, ContentType: "text/html", Body: []byte("<script>alert(document.cookie)</script>"),
+			Headers: map[string]string{"Location": "https://evil.example/"}}, nil
 	})
 	s.Handle(http.MethodGet, "/pid", take, scene.T("进程", "PID"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 		return scene.JSON(http.StatusOK, result{OK: true, PID: os.Getpid()})
