@@ -104,6 +104,7 @@ var catalog = map[string]text{
 	"scene.failed":                {"场景“%s”处理请求时出错，已记录。", "Scene %s failed to handle the request; it has been logged."},
 	"scene.settings_object":       {"设置须为 JSON 对象。", "Settings must be a JSON object."},
 	"scene.settings_invalid":      {"设置不符合场景的要求：%s", "The settings do not fit the scene's schema: %s"},
+	"scene.concurrent_change":     {"该场景的配置刚被他人修改，请刷新后重试。", "The scene's configuration just changed; reload and retry."},
 	"scene.tenants_count":         {"须列出 1–500 个人大。", "List 1 to 500 congresses."},
 
 	// Scene documents.

@@ -140,11 +140,12 @@ type EventStore interface {
 	// context's transaction (so with the writes it describes).
 	PublishEvent(ctx context.Context, source, typ string, payload []byte, subscribers []string) (*SceneEvent, error)
 	// ClaimDeliveries takes up to limit due deliveries and hides them from
-	// other claimers for lease.
+	// other claimers for lease; each Delivery's NextAt is its lease's end.
 	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]*Delivery, error)
 	// DeliveryDone records the outcome of an attempt: err "" for delivered;
-	// otherwise the next attempt's time, or dead.
-	DeliveryDone(ctx context.Context, eventID, subscriber, errText string, next time.Time, dead bool) error
+	// otherwise the next attempt's time, or dead. It changes nothing if the
+	// lease (leaseEnd, from the claim) was lost to another claimer.
+	DeliveryDone(ctx context.Context, eventID, subscriber string, leaseEnd time.Time, errText string, next time.Time, dead bool) error
 	// Deliveries lists deliveries, dead ones only if dead.
 	Deliveries(ctx context.Context, dead bool, p PageRequest) (Page[*Delivery], error)
 	// ReplayDelivery makes a delivery due again. ENOTFOUND if unknown.

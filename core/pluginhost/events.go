@@ -16,8 +16,11 @@ import (
 // delivery is dead and waits for an administrator's replay. Each event has
 // an id, so a subscriber applies it once however often it arrives.
 const (
-	maxAttempts   = 8
-	deliveryLease = 30 * time.Second
+	maxAttempts = 8
+	// claimBatch deliveries are claimed at a time, leased for long enough
+	// to attempt them all one after another (each within the call timeout).
+	claimBatch    = 10
+	deliveryLease = 3 * time.Minute
 	pollEvery     = time.Second
 )
 
@@ -105,7 +108,7 @@ func (h *Host) DeliverDue(ctx context.Context) {
 			continue
 		}
 		tctx := core.WithPrincipal(tenants.WithScope(ctx, tenants.Home(t)), systemPrincipal)
-		due, err := h.store.ClaimDeliveries(tctx, 50, deliveryLease)
+		due, err := h.store.ClaimDeliveries(tctx, claimBatch, deliveryLease)
 		if err != nil {
 			h.log.Error("event dispatch: claim", "tenant", t.Slug, "err", err)
 			continue
@@ -126,7 +129,7 @@ func (h *Host) deliver(ctx context.Context, t *tenants.Tenant, d *core.Delivery)
 	dead := errText != "" && d.Attempts >= maxAttempts
 	backoff := time.Duration(1<<min(d.Attempts, 9)) * time.Second / 2
 	backoff += time.Duration(rand.Int64N(int64(backoff)/4 + 1))
-	if err := h.store.DeliveryDone(ctx, d.Event.ID, d.Subscriber, errText, time.Now().Add(backoff), dead); err != nil {
+	if err := h.store.DeliveryDone(ctx, d.Event.ID, d.Subscriber, d.NextAt, errText, time.Now().Add(backoff), dead); err != nil {
 		h.log.Error("event dispatch: record", "tenant", t.Slug, "event", d.Event.ID, "err", err)
 	}
 	if errText != "" {

@@ -20,7 +20,7 @@ import (
 // reschedules itself after each run. Timers survive restarts, and several
 // servers never fire the same one twice (claims are leased).
 const (
-	timerLease       = time.Minute
+	timerLease       = 3 * time.Minute // long enough for a claimed batch (claimBatch) run in turn
 	maxTimerAttempts = 8
 	cronPrefix       = "cron:"
 )
@@ -63,7 +63,7 @@ func (h *Host) ensureCron(ctx context.Context, rel *Release) error {
 
 // fireTimers runs the tenant's due timers.
 func (h *Host) fireTimers(ctx context.Context, t *tenants.Tenant) {
-	due, err := h.store.ClaimTimers(ctx, 50, timerLease)
+	due, err := h.store.ClaimTimers(ctx, claimBatch, timerLease)
 	if err != nil {
 		h.log.Error("timers: claim", "tenant", t.Slug, "err", err)
 		return

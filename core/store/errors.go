@@ -19,6 +19,9 @@ const (
 
 // violation returns which kind of constraint err violated, or "".
 func violation(err error) string {
+	if err == nil {
+		return ""
+	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		switch pg.Code {

@@ -91,7 +91,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 			if err := tx.Scopes(readable(ctx)).Where("id = ?", r.EventID).Take(&ev).Error; err != nil {
 				return core.Wrap("claim deliveries: event", err)
 			}
-			out = append(out, &core.Delivery{TenantID: r.TenantID, Subscriber: r.Subscriber, Attempts: r.Attempts + 1, NextAt: r.NextAt,
+			out = append(out, &core.Delivery{TenantID: r.TenantID, Subscriber: r.Subscriber, Attempts: r.Attempts + 1, NextAt: now.Add(lease),
 				Event: core.SceneEvent{ID: ev.ID, Source: ev.Source, Type: ev.Type, Payload: []byte(ev.Payload), OccurredAt: ev.OccurredAt.UTC()}})
 		}
 		return nil
@@ -100,7 +100,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 }
 
 // DeliveryDone implements core.EventStore.
-func (db *DB) DeliveryDone(ctx context.Context, eventID, subscriber, errText string, next time.Time, dead bool) error {
+func (db *DB) DeliveryDone(ctx context.Context, eventID, subscriber string, leaseEnd time.Time, errText string, next time.Time, dead bool) error {
 	return db.run(ctx, func(tx *gorm.DB) error {
 		now := db.now()
 		updates := map[string]any{"last_error": truncate(errText, 1000)}
@@ -112,7 +112,8 @@ func (db *DB) DeliveryDone(ctx context.Context, eventID, subscriber, errText str
 		default:
 			updates["next_at"] = next.UTC()
 		}
-		err := tx.Model(&deliveryRow{}).Scopes(writable(ctx)).Where("event_id = ? AND subscriber = ?", eventID, subscriber).Updates(updates).Error
+		err := tx.Model(&deliveryRow{}).Scopes(writable(ctx)).Where("event_id = ? AND subscriber = ? AND next_at = ?", eventID, subscriber, leaseEnd.UTC()).
+			Updates(updates).Error
 		return core.Wrap("delivery done", err)
 	})
 }

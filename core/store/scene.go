@@ -145,6 +145,9 @@ func (db *DB) PutTenantScene(ctx context.Context, ts core.TenantScene) (*core.Te
 		}
 		if before == nil {
 			err = tx.Create(&row).Error
+			if violation(err) == violUnique { // enabled by someone else just now
+				return core.Errorf(core.ECONFLICT, "scene.concurrent_change")
+			}
 		} else {
 			err = tx.Model(&tenantSceneRow{}).Scopes(writable(ctx)).Where("scene_id = ?", ts.SceneID).
 				Updates(map[string]any{"version": row.Version, "enabled": row.Enabled, "settings": row.Settings, "allowed_hosts": row.AllowedHosts,
