@@ -12,7 +12,9 @@ import (
 
 	"github.com/renda-platform/renda/api"
 	"github.com/renda-platform/renda/api/apitest"
+	"github.com/renda-platform/renda/core"
 	"github.com/renda-platform/renda/plugins/issuesupervision"
+	"github.com/renda-platform/renda/tenants"
 )
 
 // startGridsim runs the stand-in grassroots governance platform as its own
@@ -193,5 +195,41 @@ func TestCityWideIssueStats(t *testing.T) {
 	}
 	if _, s := stats("haishu", e.Tokens["haishu/staff"], ""); s.Total != 1 {
 		t.Errorf("haishu's stats: total %d, want 1", s.Total)
+	}
+}
+
+// TestOverdueEscalation: when an issue passes its deadline in a district,
+// the overdue notice reaches the city congress, whose staff see it.
+func TestOverdueEscalation(t *testing.T) {
+	e := sceneEnv(t, "postgres", "issues")
+	enable(t, e, issuesupervision.ID, "0.1.0", "ningbo", "haishu", "jiangbei")
+	dep, _ := deputyToken(t, e, "haishu", "王建国")
+	base := "/api/v1/t/haishu/scenes/" + issuesupervision.ID
+	var iss issuesupervision.IssueJSON
+	e.Do(http.MethodPost, base+"/issues", dep, map[string]any{"category": "housing", "description": "住房补贴申请三个月无答复",
+		"lat": 29.87, "lng": 121.55, "address": "海曙区鼓楼街道"}).JSON(t, &iss)
+	// Bring the deadline to now: the host's durable timer fires it.
+	haishu := tenants.WithScope(t.Context(), tenants.Home(e.Tenants["haishu"]))
+	payload, _ := json.Marshal(map[string]string{"ID": iss.ID})
+	if err := e.DB.PutTimer(haishu, core.Timer{SceneID: issuesupervision.ID, Key: "t:deadline:" + iss.ID, Job: "deadline", DueAt: time.Now(), Payload: payload}, false); err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Items []issuesupervision.Escalation }
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end) && len(list.Items) == 0; time.Sleep(200 * time.Millisecond) {
+		e.Do(http.MethodGet, "/api/v1/t/ningbo/scenes/"+issuesupervision.ID+"/escalations", e.Tokens["ningbo/staff"], nil).JSON(t, &list)
+	}
+	if len(list.Items) != 1 || list.Items[0].Origin != "haishu" || list.Items[0].IssueID != iss.ID {
+		t.Fatalf("the city's escalations: %+v", list.Items)
+	}
+	// The sibling district hears nothing.
+	var sib struct{ Items []issuesupervision.Escalation }
+	e.Do(http.MethodGet, "/api/v1/t/jiangbei/scenes/"+issuesupervision.ID+"/escalations", e.Tokens["jiangbei/staff"], nil).JSON(t, &sib)
+	if len(sib.Items) != 0 {
+		t.Errorf("jiangbei received %d escalations", len(sib.Items))
+	}
+	var got issuesupervision.IssueJSON
+	e.Do(http.MethodGet, base+"/issues/"+iss.ID, dep, nil).JSON(t, &got)
+	if !got.Overdue {
+		t.Error("the issue is not flagged overdue in haishu")
 	}
 }

@@ -115,6 +115,7 @@ type SceneStore interface {
 type SceneEvent struct {
 	ID         string
 	Source     string // the publishing scene's id
+	Origin     string // for an event escalated from a congress below: its slug
 	Type       string
 	Payload    []byte
 	OccurredAt time.Time
@@ -139,6 +140,9 @@ type EventStore interface {
 	// PublishEvent records an event and a delivery per subscriber, in the
 	// context's transaction (so with the writes it describes).
 	PublishEvent(ctx context.Context, source, typ string, payload []byte, subscribers []string) (*SceneEvent, error)
+	// EscalateEvent records, in the context's tenant (a parent), a copy of
+	// an event that happened in the congress origin below it.
+	EscalateEvent(ctx context.Context, e SceneEvent, origin string, subscribers []string) (*SceneEvent, error)
 	// ClaimDeliveries takes up to limit due deliveries and hides them from
 	// other claimers for lease; each Delivery's NextAt is its lease's end.
 	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]*Delivery, error)

@@ -30,6 +30,11 @@ var systemPrincipal = &core.Principal{UserID: "system", Username: "system", Disp
 // CoreSubscriber is the subscriber name of the platform's own handlers.
 const CoreSubscriber = "core"
 
+// EscalateSubscriber is the delivery that carries an event a scene
+// escalates (Manifest.Escalates) up to the parent congress: durable and
+// retried like any delivery.
+const EscalateSubscriber = "escalate"
+
 // CoreHandler consumes scene events inside the platform (at least once, so
 // it must apply each event id once).
 type CoreHandler func(ctx context.Context, t *tenants.Tenant, e core.SceneEvent) error
@@ -139,6 +144,9 @@ func (h *Host) deliver(ctx context.Context, t *tenants.Tenant, d *core.Delivery)
 }
 
 func (h *Host) attempt(ctx context.Context, t *tenants.Tenant, d *core.Delivery) error {
+	if d.Subscriber == EscalateSubscriber {
+		return h.escalate(ctx, t, d.Event)
+	}
 	if d.Subscriber == CoreSubscriber {
 		fn := h.coreHandler(d.Event.Type)
 		if fn == nil {
@@ -148,7 +156,8 @@ func (h *Host) attempt(ctx context.Context, t *tenants.Tenant, d *core.Delivery)
 	}
 	return h.background(ctx, t, d.Subscriber, func(ctx context.Context, conn *scene.Client, tok string, settings []byte) error {
 		return conn.DeliverEvent(ctx, tok, scene.Event{ID: d.Event.ID, Type: d.Event.Type, Source: d.Event.Source, Payload: d.Event.Payload,
-			OccurredAt: d.Event.OccurredAt.Format(time.RFC3339Nano), Attempt: d.Attempts, Tenant: sceneTenant(t), Settings: settings})
+			OccurredAt: d.Event.OccurredAt.Format(time.RFC3339Nano), Attempt: d.Attempts, Tenant: sceneTenant(t), Settings: settings,
+			Origin: d.Event.Origin})
 	})
 }
 
@@ -185,3 +194,32 @@ func (h *Host) Events() core.EventStore { return h.store }
 
 // Replayed wakes the dispatcher after an administrator's replay.
 func (h *Host) Replayed() { h.wakeDispatcher() }
+
+// escalate records an event of congress t in its parent, for the parent's
+// scenes that subscribe to it; the copy names t as its origin. The platform
+// does this, not the scene: a congress never writes another's data.
+func (h *Host) escalate(ctx context.Context, t *tenants.Tenant, e core.SceneEvent) error {
+	if t.ParentID == "" {
+		return nil
+	}
+	parent, err := h.store.TenantByID(ctx, t.ParentID)
+	if err != nil {
+		return err
+	}
+	if parent.Status != tenants.StatusActive {
+		return nil
+	}
+	pctx := core.WithPrincipal(tenants.WithScope(ctx, tenants.Home(parent)), systemPrincipal)
+	subs, err := h.subscribers(pctx, e.Type)
+	if err != nil {
+		return err
+	}
+	if len(subs) == 0 {
+		return nil
+	}
+	if _, err := h.store.EscalateEvent(pctx, e, t.Slug, subs); err != nil {
+		return err
+	}
+	h.wakeDispatcher()
+	return nil
+}

@@ -25,6 +25,7 @@ type Store interface {
 	core.DepartmentService
 	core.Transactor
 	ListTenants(ctx context.Context) ([]*tenants.Tenant, error)
+	TenantByID(ctx context.Context, id string) (*tenants.Tenant, error)
 	core.DeputyService
 	core.UserService
 	core.DutyService
@@ -326,6 +327,9 @@ func (s *services) publish(ctx context.Context, typ string, payload json.RawMess
 	subs, err := s.subscribers(ctx, typ)
 	if err != nil {
 		return "", err
+	}
+	if slices.Contains(s.man.Escalates, typ) {
+		subs = append(subs, EscalateSubscriber)
 	}
 	ev, err := s.store.PublishEvent(ctx, s.rel.SceneID, typ, payload, subs)
 	if err != nil {

@@ -15,6 +15,7 @@ type eventRow struct {
 	TenantID   string `gorm:"column:tenant_id;primaryKey"`
 	ID         string `gorm:"primaryKey"`
 	Source     string
+	Origin     string
 	Type       string
 	Payload    string
 	OccurredAt time.Time
@@ -39,6 +40,17 @@ var _ core.EventStore = (*DB)(nil)
 
 // PublishEvent implements core.EventStore.
 func (db *DB) PublishEvent(ctx context.Context, source, typ string, payload []byte, subscribers []string) (*core.SceneEvent, error) {
+	return db.publish(ctx, core.SceneEvent{Source: source, Type: typ, Payload: payload}, subscribers)
+}
+
+// EscalateEvent implements core.EventStore.
+func (db *DB) EscalateEvent(ctx context.Context, e core.SceneEvent, origin string, subscribers []string) (*core.SceneEvent, error) {
+	e.Origin = origin
+	return db.publish(ctx, e, subscribers)
+}
+
+func (db *DB) publish(ctx context.Context, e core.SceneEvent, subscribers []string) (*core.SceneEvent, error) {
+	source, typ, payload := e.Source, e.Type, e.Payload
 	if len(payload) == 0 {
 		payload = []byte("{}")
 	}
@@ -52,7 +64,7 @@ func (db *DB) PublishEvent(ctx context.Context, source, typ string, payload []by
 			return err
 		}
 		now := db.now()
-		ev := eventRow{TenantID: tenantID, ID: newID(), Source: source, Type: typ, Payload: string(payload), OccurredAt: now}
+		ev := eventRow{TenantID: tenantID, ID: newID(), Source: source, Origin: e.Origin, Type: typ, Payload: string(payload), OccurredAt: now}
 		if err := tx.Create(&ev).Error; err != nil {
 			return core.Wrap("publish event", err)
 		}
@@ -62,7 +74,7 @@ func (db *DB) PublishEvent(ctx context.Context, source, typ string, payload []by
 				return core.Wrap("publish event: delivery", err)
 			}
 		}
-		out = &core.SceneEvent{ID: ev.ID, Source: source, Type: typ, Payload: payload, OccurredAt: now}
+		out = &core.SceneEvent{ID: ev.ID, Source: source, Origin: e.Origin, Type: typ, Payload: payload, OccurredAt: now}
 		return nil
 	})
 	return out, err
@@ -92,7 +104,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 				return core.Wrap("claim deliveries: event", err)
 			}
 			out = append(out, &core.Delivery{TenantID: r.TenantID, Subscriber: r.Subscriber, Attempts: r.Attempts + 1, NextAt: now.Add(lease),
-				Event: core.SceneEvent{ID: ev.ID, Source: ev.Source, Type: ev.Type, Payload: []byte(ev.Payload), OccurredAt: ev.OccurredAt.UTC()}})
+				Event: core.SceneEvent{ID: ev.ID, Source: ev.Source, Origin: ev.Origin, Type: ev.Type, Payload: []byte(ev.Payload), OccurredAt: ev.OccurredAt.UTC()}})
 		}
 		return nil
 	})

@@ -55,6 +55,7 @@ func New(version string) *scene.Scene {
 				{Field: "overdue", Type: "bool"}, {Field: "due_at", Type: "time"}, {Field: "destination", Type: "string"},
 			}},
 			{Name: calendar},
+			{Name: escalations, Indexes: []scene.IndexedField{{Field: "origin", Type: "string"}, {Field: "category", Type: "string"}}},
 			{Name: messages, Indexes: []scene.IndexedField{
 				{Field: "deputy_id", Type: "string"}, {Field: "status", Type: "string"}, {Field: "caller", Type: "string"},
 				{Field: "at", Type: "time"}, {Field: "day", Type: "string"},
@@ -62,6 +63,9 @@ func New(version string) *scene.Scene {
 		},
 		Settings:  settingsSchema,
 		Publishes: []string{EventReported, EventOverdue, EventDueSoon, EventClosed},
+		// Overdue issues go up to the congress above (督办), where the same
+		// scene lists them for its staff.
+		Escalates: []string{EventOverdue},
 		DutyKinds: []scene.DutyKind{
 			{Kind: "issue.report", Title: scene.T("报告督事问题", "Reported an issue")},
 			{Kind: "issue.confirm", Title: scene.T("确认督事办理结果", "Confirmed an issue's outcome")},
@@ -81,6 +85,8 @@ func New(version string) *scene.Scene {
 	s.Handle(http.MethodPost, "/grid/sync", permManage, scene.T("立即同步四平台进度", "Check the platform now"), sv.sync)
 	s.Public(http.MethodPost, "/grid/callback", scene.T("四平台状态回调（签名）", "The platform's signed status callback"), sv.callback)
 	sv.registerMessages(s)
+	s.OnEvent(EventOverdue, sv.escalated)
+	s.Handle(http.MethodGet, "/escalations", permManage, scene.T("下级人大提请督办的超期事项", "Overdue issues escalated from the congresses below"), sv.listEscalations)
 	s.OnJob("deadline", "", sv.deadline)
 	s.OnJob("remind", "", sv.remind)
 	s.OnJob("deliver", "", sv.deliver)

@@ -235,7 +235,7 @@ func (c *Client) Handle(ctx context.Context, call Call) (*Response, error) {
 // DeliverEvent hands an event to the scene.
 func (c *Client) DeliverEvent(ctx context.Context, capability string, e Event) error {
 	_, err := c.c.HandleEvent(ctx, &pb.HandleEventRequest{Capability: capability, Tenant: tenantPB(e.Tenant), Attempt: int32(e.Attempt), Settings: e.Settings,
-		Event: &pb.Event{Id: e.ID, Type: e.Type, Source: e.Source, Payload: e.Payload, OccurredAt: e.OccurredAt}})
+		Event: &pb.Event{Id: e.ID, Type: e.Type, Source: e.Source, Origin: e.Origin, Payload: e.Payload, OccurredAt: e.OccurredAt}})
 	return errorOf(err)
 }
 

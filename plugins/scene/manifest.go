@@ -66,15 +66,18 @@ var knownCaps = []string{CapStore, CapEvents, CapDirectory, CapDuty, CapAudit, C
 // Manifest describes a scene to the host. Routes are filled in from the
 // handlers registered on the Scene.
 type Manifest struct {
-	ID           string
-	Version      string
-	Title        Text
-	Description  Text
-	MinProtocol  int
-	Routes       []RouteDef
-	Permissions  []PermissionDef
-	Publishes    []string
-	Subscribes   []string
+	ID          string
+	Version     string
+	Title       Text
+	Description Text
+	MinProtocol int
+	Routes      []RouteDef
+	Permissions []PermissionDef
+	Publishes   []string
+	Subscribes  []string
+	// Escalates are event types (among Publishes) the host also delivers
+	// to the congress above, where Event.Origin names where they happened.
+	Escalates    []string
 	Collections  []Collection
 	Settings     string // JSON Schema of per-tenant settings; "" means none
 	DutyKinds    []DutyKind
@@ -194,6 +197,11 @@ func (m *Manifest) Validate() error {
 	for _, c := range m.Capabilities {
 		if !slices.Contains(knownCaps, c) {
 			add("capability %q: unknown", c)
+		}
+	}
+	for _, e := range m.Escalates {
+		if !slices.Contains(m.Publishes, e) {
+			add("escalates %q: not among publishes", e)
 		}
 	}
 	for _, j := range m.Jobs {

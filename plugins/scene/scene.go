@@ -203,9 +203,12 @@ func NoContent() (*Response, error) { return &Response{Status: http.StatusNoCont
 
 // Event is a delivered event.
 type Event struct {
-	ID         string
-	Type       string
-	Source     string
+	ID     string
+	Type   string
+	Source string
+	// Origin is the congress below where an escalated event happened; ""
+	// for the tenant's own events.
+	Origin     string
 	Payload    json.RawMessage
 	OccurredAt string
 	Tenant     Tenant

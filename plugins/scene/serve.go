@@ -158,7 +158,7 @@ func (s *sceneServer) HandleEvent(ctx context.Context, in *pb.HandleEventRequest
 		return nil, statusOf(err)
 	}
 	ev := in.GetEvent()
-	e := &Event{ID: ev.GetId(), Type: ev.GetType(), Source: ev.GetSource(), Payload: ev.GetPayload(), OccurredAt: ev.GetOccurredAt(),
+	e := &Event{ID: ev.GetId(), Type: ev.GetType(), Source: ev.GetSource(), Origin: ev.GetOrigin(), Payload: ev.GetPayload(), OccurredAt: ev.GetOccurredAt(),
 		Tenant: tenantOf(in.GetTenant()), Attempt: int(in.GetAttempt()), Settings: in.GetSettings(), Host: host}
 	return &pb.HandleEventResponse{}, statusOf(s.scene.DeliverEvent(ctx, e))
 }

@@ -175,8 +175,11 @@ type Manifest struct {
 	DutyKinds      []*DutyKind            `protobuf:"bytes,12,rep,name=duty_kinds,json=dutyKinds,proto3" json:"duty_kinds,omitempty"`
 	Jobs           []*Job                 `protobuf:"bytes,13,rep,name=jobs,proto3" json:"jobs,omitempty"`
 	Capabilities   []string               `protobuf:"bytes,14,rep,name=capabilities,proto3" json:"capabilities,omitempty"` // store, events, files, http, notifications, directory, duty, audit, scheduler
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Event types (among publishes) also delivered to the congress above,
+	// e.g. an overdue issue escalated to the city (protocol 1).
+	Escalates     []string `protobuf:"bytes,15,rep,name=escalates,proto3" json:"escalates,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Manifest) Reset() {
@@ -303,6 +306,13 @@ func (x *Manifest) GetJobs() []*Job {
 func (x *Manifest) GetCapabilities() []string {
 	if x != nil {
 		return x.Capabilities
+	}
+	return nil
+}
+
+func (x *Manifest) GetEscalates() []string {
+	if x != nil {
+		return x.Escalates
 	}
 	return nil
 }
@@ -1219,12 +1229,15 @@ func (x *FieldProblem) GetMessage() *Text {
 }
 
 type Event struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Type          string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
-	Source        string                 `protobuf:"bytes,3,opt,name=source,proto3" json:"source,omitempty"`   // plugin id or "core"
-	Payload       []byte                 `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"` // JSON
-	OccurredAt    string                 `protobuf:"bytes,5,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Id         string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Type       string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
+	Source     string                 `protobuf:"bytes,3,opt,name=source,proto3" json:"source,omitempty"`   // plugin id or "core"
+	Payload    []byte                 `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"` // JSON
+	OccurredAt string                 `protobuf:"bytes,5,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// For an escalated event, the congress below where it happened (slug);
+	// empty for the receiving congress's own events (protocol 1).
+	Origin        string `protobuf:"bytes,6,opt,name=origin,proto3" json:"origin,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1290,6 +1303,13 @@ func (x *Event) GetPayload() []byte {
 func (x *Event) GetOccurredAt() string {
 	if x != nil {
 		return x.OccurredAt
+	}
+	return ""
+}
+
+func (x *Event) GetOrigin() string {
+	if x != nil {
+		return x.Origin
 	}
 	return ""
 }
@@ -3872,7 +3892,7 @@ const file_scene_proto_rawDesc = "" +
 	"\bmanifest\x18\x01 \x01(\v2\x18.renda.scene.v1.ManifestR\bmanifest\"+\n" +
 	"\x04Text\x12\x13\n" +
 	"\x05zh_cn\x18\x01 \x01(\tR\x04zhCn\x12\x0e\n" +
-	"\x02en\x18\x02 \x01(\tR\x02en\"\xd6\x04\n" +
+	"\x02en\x18\x02 \x01(\tR\x02en\"\xf4\x04\n" +
 	"\bManifest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12*\n" +
@@ -3891,7 +3911,8 @@ const file_scene_proto_rawDesc = "" +
 	"\n" +
 	"duty_kinds\x18\f \x03(\v2\x18.renda.scene.v1.DutyKindR\tdutyKinds\x12'\n" +
 	"\x04jobs\x18\r \x03(\v2\x13.renda.scene.v1.JobR\x04jobs\x12\"\n" +
-	"\fcapabilities\x18\x0e \x03(\tR\fcapabilities\"\x9b\x01\n" +
+	"\fcapabilities\x18\x0e \x03(\tR\fcapabilities\x12\x1c\n" +
+	"\tescalates\x18\x0f \x03(\tR\tescalates\"\x9b\x01\n" +
 	"\x05Route\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x1e\n" +
@@ -3981,14 +4002,15 @@ const file_scene_proto_rawDesc = "" +
 	"\x06fields\x18\x04 \x03(\v2\x1c.renda.scene.v1.FieldProblemR\x06fields\"R\n" +
 	"\fFieldProblem\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12.\n" +
-	"\amessage\x18\x02 \x01(\v2\x14.renda.scene.v1.TextR\amessage\"~\n" +
+	"\amessage\x18\x02 \x01(\v2\x14.renda.scene.v1.TextR\amessage\"\x96\x01\n" +
 	"\x05Event\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x16\n" +
 	"\x06source\x18\x03 \x01(\tR\x06source\x12\x18\n" +
 	"\apayload\x18\x04 \x01(\fR\apayload\x12\x1f\n" +
 	"\voccurred_at\x18\x05 \x01(\tR\n" +
-	"occurredAt\"\xcb\x01\n" +
+	"occurredAt\x12\x16\n" +
+	"\x06origin\x18\x06 \x01(\tR\x06origin\"\xcb\x01\n" +
 	"\x12HandleEventRequest\x12\x1e\n" +
 	"\n" +
 	"capability\x18\x01 \x01(\tR\n" +
