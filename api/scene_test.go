@@ -411,13 +411,21 @@ func TestEventSubscriberCrash(t *testing.T) {
 	if got := seen(); got != "1" {
 		t.Fatalf("listener saw %q events, want 1", got)
 	}
-	d := e.Do(http.MethodGet, "/api/v1/t/haishu/scene-deliveries", e.Tokens["haishu/tenant_admin"], nil)
-	var all api.PageJSON[api.DeliveryJSON]
-	d.JSON(t, &all)
+	// The listener applied it; the host records the delivery just after.
+	var d *apitest.Response
 	var page api.PageJSON[api.DeliveryJSON]
-	for _, it := range all.Items {
-		if it.Subscriber != pluginhost.CoreSubscriber {
-			page.Items = append(page.Items, it)
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		d = e.Do(http.MethodGet, "/api/v1/t/haishu/scene-deliveries", e.Tokens["haishu/tenant_admin"], nil)
+		var all api.PageJSON[api.DeliveryJSON]
+		d.JSON(t, &all)
+		page = api.PageJSON[api.DeliveryJSON]{}
+		for _, it := range all.Items {
+			if it.Subscriber != pluginhost.CoreSubscriber {
+				page.Items = append(page.Items, it)
+			}
+		}
+		if len(page.Items) == 1 && page.Items[0].DeliveredAt != nil {
+			break
 		}
 	}
 	cores := 0
