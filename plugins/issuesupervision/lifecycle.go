@@ -43,6 +43,10 @@ const (
 	ActWithdraw Action = "withdraw" // the deputy takes it back
 	// ActRedeliver retries delivery to the platform; it changes no state.
 	ActRedeliver Action = "redeliver"
+	// ActFollowUp is the reporting deputy pressing for progress (跟进督办):
+	// a note on the timeline and an entry in the deputy's duty archive; it
+	// changes no state.
+	ActFollowUp Action = "follow_up"
 )
 
 // transitions lists, for each action, the states it may start from and the

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,6 +70,7 @@ func New(version string) *scene.Scene {
 		DutyKinds: []scene.DutyKind{
 			{Kind: "issue.report", Title: scene.T("报告督事问题", "Reported an issue")},
 			{Kind: "issue.confirm", Title: scene.T("确认督事办理结果", "Confirmed an issue's outcome")},
+			{Kind: "issue.follow_up", Title: scene.T("跟进督办事项", "Followed up an issue")},
 		},
 		Capabilities: []string{scene.CapStore, scene.CapEvents, scene.CapDuty, scene.CapAudit, scene.CapFiles,
 			scene.CapScheduler, scene.CapNotifications, scene.CapHTTP, scene.CapDirectory},
@@ -361,7 +363,7 @@ func (in ActionInput) Validate() error {
 }
 
 // deputyActions are taken by the reporting deputy; the others by staff.
-var deputyActions = []Action{ActConfirm, ActReopen, ActWithdraw}
+var deputyActions = []Action{ActConfirm, ActReopen, ActWithdraw, ActFollowUp}
 
 func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 	var in ActionInput
@@ -379,6 +381,9 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 	now := time.Now().UTC()
 	if in.Action == ActRedeliver {
 		return sv.redeliver(ctx, r, d, is)
+	}
+	if in.Action == ActFollowUp {
+		return sv.followUp(ctx, r, d, is, in.Note)
 	}
 	before := is.State
 	switch in.Action {
@@ -445,6 +450,40 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 			scene.T(truncate(is.Answer, 200), truncate(is.Answer, 200)), "")
 	}
 	j, err := issueOut(docs[0])
+	if err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, j)
+}
+
+// followUp records the reporting deputy pressing for progress: a note on
+// the timeline, and the act in the deputy's duty archive.
+func (sv *service) followUp(ctx context.Context, r *scene.Request, d *scene.Document, is Issue, note string) (*scene.Response, error) {
+	if !is.State.Open() {
+		return nil, scene.Conflict("issue.closed", scene.T("事项已办结，无需跟进。", "The issue is closed; nothing to follow up."))
+	}
+	if strings.TrimSpace(note) == "" {
+		return nil, scene.Invalid(scene.Field("note", scene.T("请写明跟进意见。", "Say what you ask for.")))
+	}
+	now := time.Now().UTC()
+	is.Timeline = append(is.Timeline, Step{Action: ActFollowUp, From: is.State, To: is.State, Actor: r.Principal.UserID,
+		Name: r.Principal.DisplayName, At: now, Note: note})
+	is.UpdatedAt = now
+	d, err := r.Host.Store().Update(ctx, issues, d.ID, d.Version, is)
+	if err != nil {
+		return nil, err
+	}
+	follow := 0
+	for _, s := range is.Timeline {
+		if s.Action == ActFollowUp {
+			follow++
+		}
+	}
+	if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.follow_up",
+		Ref: d.ID + "#" + strconv.Itoa(follow), Title: "跟进督办：" + truncate(note, 40), OccurredAt: now}); err != nil {
+		return nil, err
+	}
+	j, err := issueOut(d)
 	if err != nil {
 		return nil, err
 	}

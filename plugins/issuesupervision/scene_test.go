@@ -194,3 +194,32 @@ func TestLinkedIssuesShareOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The reporting deputy follows an issue up: a timeline note and a duty
+// archive entry each time; no state changes; nobody else may.
+func TestFollowUp(t *testing.T) {
+	h, deputy, staff := harness(t)
+	lat, lng := 29.87, 121.55
+	var iss is.IssueJSON
+	h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: "road", Description: "路面塌陷", Lat: &lat, Lng: &lng, Address: "海曙区"}).Do().Decode(t, &iss)
+	for range 2 {
+		r := h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(deputy).JSON(is.ActionInput{Action: is.ActFollowUp, Note: "请加快处理"}).Do()
+		if r.Status != http.StatusOK {
+			t.Fatalf("follow up: %s", r)
+		}
+	}
+	if r := h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(is.ActionInput{Action: is.ActFollowUp, Note: "x"}).Do(); r.Status != http.StatusForbidden {
+		t.Errorf("staff following up: %s", r)
+	}
+	if r := h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(deputy).JSON(is.ActionInput{Action: is.ActFollowUp}).Do(); r.Status != http.StatusBadRequest {
+		t.Errorf("empty follow-up: %s", r)
+	}
+	var got is.IssueJSON
+	h.Request(http.MethodGet, "/issues/"+iss.ID).As(deputy).Do().Decode(t, &got)
+	if got.State != is.Routed || len(got.Timeline) != 4 {
+		t.Errorf("after two follow-ups: %s, %d steps", got.State, len(got.Timeline))
+	}
+	if n := len(h.Duties("haishu")); n != 3 {
+		t.Errorf("%d duty entries, want 3 (report + 2 follow-ups)", n)
+	}
+}
