@@ -147,7 +147,9 @@ func (s *Server) descendantScope(c *fiber.Ctx) (tenants.Scope, error) {
 	}
 	scope, _ := tenants.FromContext(ctx)
 	for _, k := range kids {
-		scope.ReadTenantIDs = append(scope.ReadTenantIDs, k.ID)
+		if k.Status == tenants.StatusActive { // suspended and archived congresses are not served
+			scope.ReadTenantIDs = append(scope.ReadTenantIDs, k.ID)
+		}
 	}
 	return scope, nil
 }
