@@ -499,6 +499,10 @@ func (s *Server) replayDelivery(c *fiber.Ctx) error {
 	return noContent(c)
 }
 
+// abandonedClaim is how long a pending Idempotency-Key claim may wait for
+// its answer before a retry takes it over: longer than any scene call.
+const abandonedClaim = 2 * time.Minute
+
 // idempotentScene honours Idempotency-Key on a scene POST. The scene
 // writes through the host in its own transactions, so the claim cannot
 // commit with them: it is committed first (pending), the scene is called,
@@ -527,6 +531,14 @@ func (s *Server) idempotentScene(c *fiber.Ctx, key string, call func() error) er
 			c.Set("Idempotent-Replayed", "true")
 			c.Set(fiber.HeaderContentType, prev.ContentType)
 			return c.Status(prev.Status).Send(prev.Body)
+		}
+		if time.Since(prev.CreatedAt) > abandonedClaim {
+			// The request that claimed it died before answering: let this
+			// retry run (the scene's own writes are idempotent per document).
+			if err := s.svc.Idempotency.ReleaseIdempotencyKey(ctx, p.UserID, key); err != nil {
+				return err
+			}
+			continue
 		}
 		if time.Now().After(deadline) {
 			return core.Errorf(core.ECONFLICT, "idempotency.pending")

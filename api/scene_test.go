@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -687,5 +689,31 @@ func TestSceneContainment(t *testing.T) {
 		if strings.Contains(string(sc.Settings), "leak") {
 			t.Errorf("settings leak: %s", sc.Settings)
 		}
+	}
+}
+
+// TestSceneIdempotencyAbandonedClaim: a claim whose request died without
+// answering (three minutes old, still pending) does not block retries
+// forever: the next retry takes it over and runs.
+func TestSceneIdempotencyAbandonedClaim(t *testing.T) {
+	e := sceneEnv(t, "sqlite", "noticeboard-1.0.0")
+	enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+	staff := e.Users["haishu/staff"]
+	haishu := tenants.WithScope(t.Context(), tenants.Home(e.Tenants["haishu"]))
+	e.DB.SetClock(func() time.Time { return time.Now().Add(-3 * time.Minute) })
+	body := `{"title":"断电通知"}`
+	// The fingerprint the API computes: method, path and body.
+	path := "/api/v1/t/haishu/scenes/" + noticeboard.ID + "/notices"
+	sum := sha256.Sum256([]byte("POST " + path + "\n" + body))
+	if _, err := e.DB.ClaimIdempotencyKey(haishu, staff.ID, "lost-1", hex.EncodeToString(sum[:])); err != nil {
+		t.Fatal(err)
+	}
+	e.DB.SetClock(time.Now)
+	r := e.Do(http.MethodPost, path, e.Tokens["haishu/staff"], body, "Idempotency-Key", "lost-1")
+	if r.Code != http.StatusCreated {
+		t.Fatalf("retry after an abandoned claim: %d %s", r.Code, r.Body)
+	}
+	if again := e.Do(http.MethodPost, path, e.Tokens["haishu/staff"], body, "Idempotency-Key", "lost-1"); again.Code != http.StatusCreated || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("the next retry: %d replayed=%q, want the stored answer", again.Code, again.Header.Get("Idempotent-Replayed"))
 	}
 }

@@ -1,10 +1,14 @@
 package core
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // StoredResponse is the first answer to an idempotent request, replayed to
 // every retry that carries the same key.
 type StoredResponse struct {
+	CreatedAt   time.Time // when the key was claimed
 	Fingerprint string
 	Status      int
 	ContentType string
@@ -25,6 +29,9 @@ type IdempotencyStore interface {
 	// ReleaseIdempotencyKey forgets a claim whose request failed, so that a
 	// retry runs again.
 	ReleaseIdempotencyKey(ctx context.Context, userID, key string) error
+	// PurgeIdempotencyKeys forgets, in every tenant, the answers older than
+	// age (clients retry within minutes, not days), returning how many.
+	PurgeIdempotencyKeys(ctx context.Context, age time.Duration) (int64, error)
 }
 
 // Transactor runs work in one database transaction under the context's

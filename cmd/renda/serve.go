@@ -104,6 +104,7 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, demo
 		}
 	}
 	go host.RunEvents(ctx)
+	go purgeIdempotencyKeys(ctx, db, log)
 	srv, err := api.New(api.Services{
 		DB: db, Tenants: db, Auth: db, Users: db, Deputies: db, Duty: db, Audit: db, Idempotency: db, Authz: az,
 		Inbox: db, Departments: db, Scenes: host, SceneStore: db,
@@ -114,6 +115,24 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, demo
 	log.Info("renda listening", "addr", "http://"+cfg.Addr, "store", string(db.Dialect()), "version", version)
 	fmt.Fprintf(cmd.OutOrStdout(), "Renda is running at http://%s (store: %s). Press Ctrl+C to stop.\n", cfg.Addr, db.Dialect())
 	return srv.Listen(ctx, cfg.Addr)
+}
+
+// purgeIdempotencyKeys forgets stored answers to POSTs after a day, hourly.
+func purgeIdempotencyKeys(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := db.PurgeIdempotencyKeys(ctx, 24*time.Hour); err != nil {
+			log.Error("purge idempotency keys", "err", err)
+		} else if n > 0 {
+			log.Info("purged idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // migrateEmbedded brings the embedded store's schema up to date.

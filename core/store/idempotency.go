@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/renda-platform/renda/core"
+	"github.com/renda-platform/renda/tenants"
 )
 
 type idempotencyRow struct {
@@ -48,7 +49,7 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID, key, fingerprint 
 		if err := tx.Scopes(readable(ctx)).Where("user_id = ? AND key = ?", userID, key).Take(&prev).Error; err != nil {
 			return core.Wrap("read idempotency key", err)
 		}
-		out = &core.StoredResponse{Fingerprint: prev.Fingerprint, Status: prev.Status, ContentType: prev.ContentType, Body: prev.Body}
+		out = &core.StoredResponse{CreatedAt: prev.CreatedAt.UTC(), Fingerprint: prev.Fingerprint, Status: prev.Status, ContentType: prev.ContentType, Body: prev.Body}
 		return nil
 	})
 	return out, err
@@ -69,4 +70,26 @@ func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID, key string) err
 		err := tx.Scopes(writable(ctx)).Where("user_id = ? AND key = ? AND status = 0", userID, key).Delete(&idempotencyRow{}).Error
 		return core.Wrap("release idempotency key", err)
 	})
+}
+
+// PurgeIdempotencyKeys implements core.IdempotencyStore, one tenant at a
+// time under that tenant's scope.
+func (db *DB) PurgeIdempotencyKeys(ctx context.Context, age time.Duration) (int64, error) {
+	ts, err := db.ListTenants(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, t := range ts {
+		tctx := tenants.WithScope(ctx, tenants.Home(t))
+		err := db.run(tctx, func(tx *gorm.DB) error {
+			res := tx.Scopes(writable(tctx)).Where("created_at < ?", db.now().Add(-age)).Delete(&idempotencyRow{})
+			total += res.RowsAffected
+			return res.Error
+		})
+		if err != nil {
+			return total, core.Wrap("purge idempotency keys", err)
+		}
+	}
+	return total, nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/renda-platform/renda/core"
 	"github.com/renda-platform/renda/core/store"
@@ -105,6 +106,27 @@ func TestDeputyIsolation(t *testing.T) {
 		v, err := db.VerifyAudit(home(tr.haishu), tr.haishu.ID)
 		if err != nil || !v.OK || v.Entries != 2 {
 			t.Errorf("audit verify: %+v, %v; want OK with 2 entries", v, err)
+		}
+	})
+}
+
+func TestPurgeIdempotencyKeys(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *storetest.DB) {
+		tr := makeTree(t, db)
+		for i, tn := range []*tenants.Tenant{tr.haishu, tr.jiangbei} {
+			u, err := db.CreateUser(home(tn), core.UserCreate{Username: "clerk", DisplayName: "书记员", Password: "Correct-Horse-42"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ClaimIdempotencyKey(home(tn), u.ID, "k"+string(rune('a'+i)), "fp"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := db.PurgeIdempotencyKeys(context.Background(), time.Hour); err != nil || n != 0 {
+			t.Errorf("purging keys older than an hour: %d, %v; want 0", n, err)
+		}
+		if n, err := db.PurgeIdempotencyKeys(context.Background(), -time.Minute); err != nil || n != 2 {
+			t.Errorf("purging every key: %d, %v; want 2 (one per tenant)", n, err)
 		}
 	})
 }
