@@ -82,12 +82,7 @@ func (s *Server) createServiceAccount(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if len(in.Roles) > 0 {
-		if err := s.setRoles(c, u.ID, in.Roles); err != nil {
-			return err
-		}
-	}
-	return created(c, userJSON(u))
+	return s.createdWithRoles(c, u, in.Roles)
 }
 
 func (s *Server) listAPIKeys(c *fiber.Ctx) error {

@@ -98,13 +98,18 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	u, err := s.svc.Users.CreateUser(ctx, core.UserCreate{Username: in.Username, DisplayName: in.DisplayName, Password: in.Password, DeputyID: in.DeputyID})
+	u, err := s.svc.Users.CreateUser(c.UserContext(), core.UserCreate{Username: in.Username, DisplayName: in.DisplayName, Password: in.Password, DeputyID: in.DeputyID})
 	if err != nil {
 		return err
 	}
-	if len(in.Roles) > 0 {
-		if err := s.setRoles(c, u.ID, in.Roles); err != nil {
+	return s.createdWithRoles(c, u, in.Roles)
+}
+
+// createdWithRoles gives a new account its roles, in the same transaction,
+// and answers 201 with it.
+func (s *Server) createdWithRoles(c *fiber.Ctx, u *core.User, roles []string) error {
+	if len(roles) > 0 {
+		if err := s.setRoles(c, u.ID, roles); err != nil {
 			return err
 		}
 	}

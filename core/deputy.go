@@ -110,11 +110,10 @@ func MaskEmail(s string) string {
 
 // DeputyFilter narrows a deputy list.
 type DeputyFilter struct {
-	Query       string // matches name, delegation, constituency or occupation
-	Status      DeputyStatus
-	Level       string
-	Delegation  string
-	Descendants bool // include the deputies of every readable descendant tenant
+	Query      string // matches name, delegation, constituency or occupation
+	Status     DeputyStatus
+	Level      string
+	Delegation string
 	PageRequest
 }
 

@@ -3,6 +3,7 @@ package pluginhost
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -480,10 +481,9 @@ func problemOf(err error) error {
 	}
 	var ce *core.Error
 	code := core.ErrorCode(err)
-	if code == core.EINTERNAL || code == core.EUNAVAILABLE {
+	if code == core.EINTERNAL || code == core.EUNAVAILABLE || !errors.As(err, &ce) {
 		return err
 	}
-	ce, _ = asCore(err)
 	p := &scene.Problem{Key: ce.Msg.Key, Message: scene.T(ce.Msg.Render("zh-CN"), ce.Msg.Render("en"))}
 	switch code {
 	case core.ENOTFOUND:

@@ -237,10 +237,24 @@ func encodeCursor(key string) string {
 func decodeCursor(c string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) == 0 || len(b) > 200 {
-		return "", &core.Error{Code: core.EINVALID, Msg: core.Msg("validation.failed"),
-			Fields: []core.FieldError{{Path: "cursor", Msg: core.Msg("page.cursor_invalid")}}}
+		return "", errBadCursor()
 	}
 	return string(b), nil
+}
+
+// errBadCursor is the answer to a cursor this store did not make.
+func errBadCursor() error {
+	return &core.Error{Code: core.EINVALID, Msg: core.Msg("validation.failed"),
+		Fields: []core.FieldError{{Path: "cursor", Msg: core.Msg("page.cursor_invalid")}}}
+}
+
+// decodeIDCursor decodes a cursor that holds the last id of a page.
+func decodeIDCursor(c string) (string, error) {
+	s, err := decodeCursor(c)
+	if err != nil || !isUUID(s) {
+		return "", errBadCursor()
+	}
+	return s, nil
 }
 
 func decodeSeqCursor(c string) (int64, error) {
@@ -248,10 +262,9 @@ func decodeSeqCursor(c string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, perr := strconv.ParseInt(s, 10, 64)
-	if perr != nil {
-		_, err = decodeCursor("")
-		return 0, err
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, errBadCursor()
 	}
 	return n, nil
 }

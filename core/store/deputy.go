@@ -143,12 +143,8 @@ func (db *DB) ListDeputies(ctx context.Context, f core.DeputyFilter) (core.Page[
 			q = q.Where("delegation = ?", f.Delegation)
 		}
 		if f.Cursor != "" {
-			after, err := decodeCursor(f.Cursor)
+			after, err := decodeIDCursor(f.Cursor)
 			if err != nil {
-				return err
-			}
-			if !isUUID(after) {
-				_, err := decodeCursor("")
 				return err
 			}
 			q = q.Where("id > ?", after)

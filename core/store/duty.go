@@ -77,12 +77,8 @@ func (db *DB) ListActivities(ctx context.Context, deputyID string, p core.PageRe
 		}
 		q := tx.Scopes(readable(ctx)).Where("deputy_id = ?", deputyID)
 		if p.Cursor != "" {
-			after, err := decodeCursor(p.Cursor)
+			after, err := decodeIDCursor(p.Cursor)
 			if err != nil {
-				return err
-			}
-			if !isUUID(after) {
-				_, err := decodeCursor("")
 				return err
 			}
 			q = q.Where("id < ?", after)

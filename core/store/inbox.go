@@ -78,9 +78,8 @@ func (db *DB) Inbox(ctx context.Context, userID string, unreadOnly bool, p core.
 			q = q.Where("read_at IS NULL")
 		}
 		if p.Cursor != "" {
-			after, err := decodeCursor(p.Cursor)
-			if err != nil || !isUUID(after) {
-				_, err := decodeCursor("")
+			after, err := decodeIDCursor(p.Cursor)
+			if err != nil {
 				return err
 			}
 			q = q.Where("id < ?", after)

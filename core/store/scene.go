@@ -432,15 +432,13 @@ func (db *DB) QueryDocuments(ctx context.Context, sceneID, collection string, dq
 			}
 			var c []any
 			if json.Unmarshal([]byte(raw), &c) != nil || len(c) != 2 || !cursorTypes(c, dq.Sort) {
-				_, err := decodeCursor("")
-				return err
+				return errBadCursor()
 			}
 			key := c[0]
 			if s, ok := key.(string); ok && dq.Sort == nil {
 				t, perr := time.Parse(time.RFC3339Nano, s)
 				if perr != nil {
-					_, err := decodeCursor("")
-					return err
+					return errBadCursor()
 				}
 				key = t
 			}

@@ -54,21 +54,31 @@ func gridClient(ctx context.Context, h scene.Host, g GridSettings) (*open311.Cli
 
 type idPayload struct{ ID string }
 
-// deliver posts an issue to the platform (job "deliver").
-func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
+// jobIssue loads the issue a job is about (its payload is an idPayload).
+// ok is false when the issue is gone, which leaves the job nothing to do.
+func jobIssue(ctx context.Context, j *scene.Job) (d *scene.Document, is Issue, ok bool, err error) {
 	var p idPayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return nil, is, false, err
+	}
+	d, err = j.Host.Store().Get(ctx, issues, p.ID)
+	if err != nil {
+		if pr, isProblem := scene.AsProblem(err); isProblem && pr.Code == scene.CodeNotFound {
+			return nil, is, false, nil
+		}
+		return nil, is, false, err
+	}
+	return d, is, true, d.Decode(&is)
+}
+
+// deliver posts an issue to the platform (job "deliver").
+func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
+	d, is, ok, err := jobIssue(ctx, j)
+	if !ok || err != nil {
 		return err
 	}
 	st := j.Host.Store()
-	d, err := st.Get(ctx, issues, p.ID)
-	if err != nil {
-		return nil // gone: nothing to deliver
-	}
-	var is Issue
-	if err := d.Decode(&is); err != nil {
-		return err
-	}
+	p := idPayload{ID: d.ID}
 	if is.Destination != "grid" || is.State != Routed || is.Grid == nil || is.Grid.RequestID != "" {
 		return nil
 	}

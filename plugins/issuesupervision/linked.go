@@ -2,7 +2,6 @@ package issuesupervision
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/renda-platform/renda/plugins/scene"
@@ -14,16 +13,8 @@ const remindBefore = 24 * time.Hour
 
 // remind warns that an issue's answer is due soon (job "remind").
 func (sv *service) remind(ctx context.Context, j *scene.Job) error {
-	var p idPayload
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return err
-	}
-	d, err := j.Host.Store().Get(ctx, issues, p.ID)
-	if err != nil {
-		return nil // gone
-	}
-	var is Issue
-	if err := d.Decode(&is); err != nil {
+	d, is, ok, err := jobIssue(ctx, j)
+	if !ok || err != nil {
 		return err
 	}
 	if !is.State.Open() || is.State == Answered {

@@ -514,22 +514,11 @@ func (sv *service) redeliver(ctx context.Context, r *scene.Request, d *scene.Doc
 // overdue, its reporter told, and an issue.overdue event published (the
 // parent congress escalates from it).
 func (sv *service) deadline(ctx context.Context, j *scene.Job) error {
-	var p idPayload
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
+	d, is, ok, err := jobIssue(ctx, j)
+	if !ok || err != nil {
 		return err
 	}
 	st := j.Host.Store()
-	d, err := st.Get(ctx, issues, p.ID)
-	if err != nil {
-		if pr, ok := scene.AsProblem(err); ok && pr.Code == scene.CodeNotFound {
-			return nil
-		}
-		return err
-	}
-	var is Issue
-	if err := d.Decode(&is); err != nil {
-		return err
-	}
 	if !is.State.Open() || is.State == Answered || is.Overdue {
 		return nil
 	}
