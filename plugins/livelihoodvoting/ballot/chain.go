@@ -15,14 +15,21 @@ import (
 
 // Entry is one accepted ballot in the hash chain. It holds no voter identity.
 //
-// Hash is hex SHA-256 of Prev + "\n" + {"ballot":<Ballot>,"seq":<Seq>}, where Ballot is the
-// ballot's canonical JSON: object keys sorted, empty fields left out, Selected sorted. Prev is
-// the previous entry's Hash, "" for the first entry (Seq 1).
+// Hash is hex SHA-256 of Prev + "\n" + {"ballot":<Ballot>,"receipt":<Receipt>,"salt":<Salt>,
+// "seq":<Seq>}, where Ballot is the ballot's canonical JSON (object keys sorted, empty fields
+// left out, Selected sorted) and receipt and salt are left out when empty (an entry made by
+// Chain.Append). Prev is the previous entry's Hash, "" for the first entry (Seq 1).
+//
+// A sealed entry (see Seal and Build) carries the Receipt the deputy was given when casting and
+// the Salt that makes it: Receipt = hex SHA-256 of "renda-ballot-receipt\n" + Salt + "\n" +
+// Ballot. Verify recomputes it.
 type Entry struct {
-	Seq    int64           `json:"seq"`
-	Ballot json.RawMessage `json:"ballot"`
-	Prev   string          `json:"prev"`
-	Hash   string          `json:"hash"`
+	Seq     int64           `json:"seq"`
+	Ballot  json.RawMessage `json:"ballot"`
+	Receipt string          `json:"receipt,omitempty"`
+	Salt    string          `json:"salt,omitempty"`
+	Prev    string          `json:"prev"`
+	Hash    string          `json:"hash"`
 }
 
 // Canonical returns the canonical JSON of b. It fails when a candidate ID or choice is not
@@ -58,15 +65,22 @@ func NewEntry(seq int64, prev string, b Ballot) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
-	return Entry{Seq: seq, Ballot: raw, Prev: prev, Hash: entryHash(seq, raw, prev)}, nil
+	e := Entry{Seq: seq, Ballot: raw, Prev: prev}
+	e.Hash = e.hash()
+	return e, nil
 }
 
-func entryHash(seq int64, ballot []byte, prev string) string {
+func (e Entry) hash() string {
 	h := sha256.New()
-	h.Write([]byte(prev))
+	h.Write([]byte(e.Prev))
 	h.Write([]byte("\n{\"ballot\":"))
-	h.Write(ballot)
-	h.Write([]byte(",\"seq\":" + strconv.FormatInt(seq, 10) + "}"))
+	h.Write(e.Ballot)
+	if e.Receipt != "" || e.Salt != "" {
+		r, _ := json.Marshal(e.Receipt)
+		s, _ := json.Marshal(e.Salt)
+		h.Write([]byte(",\"receipt\":" + string(r) + ",\"salt\":" + string(s)))
+	}
+	h.Write([]byte(",\"seq\":" + strconv.FormatInt(e.Seq, 10) + "}"))
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -194,7 +208,10 @@ func Verify(entries []Entry) error {
 		if _, err := decodeEntryBallot(e.Ballot); err != nil {
 			return &VerifyError{Seq: e.Seq, Reason: ReasonEdited, Detail: err.Error()}
 		}
-		if entryHash(e.Seq, e.Ballot, e.Prev) != e.Hash {
+		if (e.Receipt != "" || e.Salt != "") && receiptOf(e.Salt, e.Ballot) != e.Receipt {
+			return &VerifyError{Seq: e.Seq, Reason: ReasonEdited, Detail: "the ballot does not match its receipt"}
+		}
+		if e.hash() != e.Hash {
 			return &VerifyError{Seq: e.Seq, Reason: ReasonEdited, Detail: "the entry does not match its hash"}
 		}
 		if e.Prev != prev {
@@ -262,11 +279,12 @@ func VerifyHead(entries []Entry, head string) error {
 		Detail: "the published head is not in the log: entries at its end were removed"}
 }
 
-// Includes reports the seq of the entry whose hash is receipt, for a deputy checking that the
-// ballot was counted. It does not verify the chain.
+// Includes reports the seq of the entry whose receipt is receipt (for an entry made by
+// Chain.Append, its hash), for a deputy checking that the ballot was counted. It does not verify
+// the chain.
 func Includes(entries []Entry, receipt string) (int64, bool) {
 	for _, e := range entries {
-		if e.Hash == receipt {
+		if e.Receipt == receipt || e.Receipt == "" && e.Hash == receipt {
 			return e.Seq, true
 		}
 	}
