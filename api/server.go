@@ -95,7 +95,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 		IdleTimeout:           120 * time.Second,
 	})
 	s.app.Use(s.requestID, s.logRequests)
-	s.app.Get("/", s.home)
+	s.serveWeb()
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
 	v1 := s.app.Group("/api/v1")
