@@ -1,0 +1,285 @@
+package livelihoodvoting
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	mrand "math/rand/v2"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/renda-platform/renda/plugins/scene"
+)
+
+// item is one cast (online or paper) or paper-roll entry waiting to be committed: the writes it
+// needs and what it adds to the box.
+type item struct {
+	// needOpen refuses the item unless the box is open and in its window (online votes, paper
+	// voters); paper ballots may also be entered after the close, before the count.
+	needOpen bool
+	// voter is the id of the voter record the item creates, "" if none.
+	voter  string
+	online int
+	paper  int // paper voters added
+	// paperBallots are paper ballots added; a secret ballot never has more than paper voters.
+	paperBallots int
+	writes       []scene.Write
+	// recheck, when set, says why the item cannot commit after a conflict (nil: try again).
+	recheck func(ctx context.Context, h scene.Host) error
+	done    chan error
+	lead    chan struct{}
+}
+
+func (it *item) urns() int {
+	n := 0
+	for _, w := range it.writes {
+		if w.Collection == colUrn {
+			n++
+		}
+	}
+	return n
+}
+
+// committer writes casts in groups: one transaction per group, per round. A cast waits while
+// a group is being written; the next group takes every cast that arrived meanwhile (up to the
+// store's 100 writes), led by one of the waiting casts' handlers with its own host binding.
+type committer struct {
+	mu     sync.Mutex
+	queues map[string]*queue
+}
+
+type queue struct {
+	pending []*item
+	busy    bool
+}
+
+func newCommitter() *committer { return &committer{queues: map[string]*queue{}} }
+
+// maxWrites is the writes of a group besides the box's update.
+const maxWrites = 99
+
+// submit commits it with others of the same round and returns its outcome.
+func (c *committer) submit(ctx context.Context, h scene.Host, tenant, roundID string, it *item) error {
+	it.done, it.lead = make(chan error, 1), make(chan struct{}, 1)
+	key := tenant + "/" + roundID
+	c.mu.Lock()
+	q := c.queues[key]
+	if q == nil {
+		q = &queue{}
+		c.queues[key] = q
+	}
+	q.pending = append(q.pending, it)
+	leader := !q.busy
+	q.busy = true
+	c.mu.Unlock()
+	if leader {
+		c.leadGroup(ctx, h, key, roundID, q, it)
+	}
+	for {
+		select {
+		case err := <-it.done:
+			return err
+		case <-it.lead:
+			c.leadGroup(ctx, h, key, roundID, q, it)
+		case <-ctx.Done():
+			c.mu.Lock()
+			i := slices.Index(q.pending, it)
+			if i < 0 { // being written by another's group: its outcome follows
+				c.mu.Unlock()
+				return <-it.done
+			}
+			q.pending = slices.Delete(q.pending, i, i+1)
+			select {
+			case <-it.lead:
+				c.handOff(key, q)
+			default:
+			}
+			c.mu.Unlock()
+			return ctx.Err()
+		}
+	}
+}
+
+// handOff passes the lead to the oldest waiting item, or ends the queue's work. Call with c.mu
+// held.
+func (c *committer) handOff(key string, q *queue) {
+	if len(q.pending) > 0 {
+		q.pending[0].lead <- struct{}{}
+		return
+	}
+	q.busy = false
+	delete(c.queues, key)
+}
+
+// leadGroup writes one group, own first, then hands the lead on.
+func (c *committer) leadGroup(ctx context.Context, h scene.Host, key, roundID string, q *queue, own *item) {
+	c.mu.Lock()
+	var group, rest []*item
+	voters := map[string]bool{}
+	n := 0
+	take := func(it *item) bool {
+		if n+len(it.writes) > maxWrites || it.voter != "" && voters[it.voter] {
+			return false
+		}
+		n += len(it.writes)
+		if it.voter != "" {
+			voters[it.voter] = true
+		}
+		group = append(group, it)
+		return true
+	}
+	if i := slices.Index(q.pending, own); i >= 0 {
+		q.pending = slices.Delete(q.pending, i, i+1)
+		take(own)
+	}
+	for _, it := range q.pending {
+		if !take(it) {
+			rest = append(rest, it) // a second cast by the same deputy waits for the first's outcome
+		}
+	}
+	q.pending = rest
+	c.mu.Unlock()
+
+	c.write(ctx, h, roundID, group)
+
+	c.mu.Lock()
+	c.handOff(key, q)
+	c.mu.Unlock()
+}
+
+// write commits a group with the box's update, retrying without the items a conflict shows
+// cannot commit.
+func (c *committer) write(ctx context.Context, h scene.Host, roundID string, group []*item) {
+	finish := func(it *item, err error) { it.done <- err }
+	for attempt := 0; len(group) > 0; attempt++ {
+		box, ver, err := loadBox(ctx, h, roundID)
+		if err != nil {
+			for _, it := range group {
+				finish(it, err)
+			}
+			return
+		}
+		now := time.Now()
+		var ok []*item
+		for _, it := range group {
+			switch {
+			case box.State == BallotCounted:
+				finish(it, errCounted)
+			case it.needOpen && (box.State != BallotOpen || !inWindow(&BallotConfig{OpensAt: box.OpensAt, ClosesAt: box.ClosesAt}, now)):
+				finish(it, errBallotNotOpen)
+			case box.Secret && it.paperBallots > 0 && box.PaperBallots+it.paperBallots > box.PaperVoters:
+				finish(it, errTooManyPaper)
+			default:
+				box.Online += it.online
+				box.PaperVoters += it.paper
+				box.PaperBallots += it.paperBallots
+				box.Ballots += it.urns()
+				if it.voter != "" {
+					box.Voted++
+				}
+				ok = append(ok, it)
+			}
+		}
+		group = ok
+		if len(group) == 0 {
+			return
+		}
+		_, err = h.Store().Batch(ctx, groupWrites(roundID, ver, box, group), nil)
+		if err == nil {
+			for _, it := range group {
+				finish(it, nil)
+			}
+			return
+		}
+		p, isP := scene.AsProblem(err)
+		if !isP || p.Code != scene.CodeConflict || attempt >= 20 {
+			for _, it := range group {
+				finish(it, err)
+			}
+			return
+		}
+		// Someone else's group, a close, or a vote by the same deputy through another process
+		// committed first: drop the items that can no longer commit and try again.
+		var again []*item
+		for _, it := range group {
+			if err := recheck(ctx, h, it); err != nil {
+				finish(it, err)
+				continue
+			}
+			again = append(again, it)
+		}
+		group = again
+	}
+}
+
+func recheck(ctx context.Context, h scene.Host, it *item) error {
+	if it.voter != "" {
+		if _, err := h.Store().Get(ctx, colVoters, it.voter); err == nil {
+			return errAlreadyVoted
+		}
+	}
+	if it.recheck != nil {
+		return it.recheck(ctx, h)
+	}
+	return nil
+}
+
+// groupWrites orders a group's writes: the box, then voter records by id, then sealed ballots
+// in a random order, then the rest by id. Nothing in the order follows the order of arrival.
+func groupWrites(roundID string, ver int64, box Box, group []*item) []scene.Write {
+	var voters, urn, other []scene.Write
+	for _, it := range group {
+		for _, w := range it.writes {
+			switch w.Collection {
+			case colVoters:
+				voters = append(voters, w)
+			case colUrn:
+				urn = append(urn, w)
+			default:
+				other = append(other, w)
+			}
+		}
+	}
+	byID := func(a, b scene.Write) int {
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(voters, byID)
+	slices.SortFunc(other, byID)
+	mrand.Shuffle(len(urn), func(i, j int) { urn[i], urn[j] = urn[j], urn[i] })
+	out := []scene.Write{{Op: "update", Collection: colBoxes, ID: roundID, Version: ver, Data: box}}
+	out = append(out, voters...)
+	out = append(out, urn...)
+	return append(out, other...)
+}
+
+var (
+	errCounted      = scene.Conflict("ballot.counted", scene.T("已经计票，不能再投票或录入。", "The ballot has been counted; nothing more can be entered."))
+	errTooManyPaper = scene.Conflict("paper.too_many", scene.T("纸质选票数不能多于登记的纸质投票代表人数。",
+		"There cannot be more paper ballots than deputies recorded as voting on paper."))
+)
+
+// urnID is a random document id for a sealed ballot.
+func urnID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func jsonDecode(raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		return errors.New("empty payload")
+	}
+	return json.Unmarshal(raw, v)
+}
