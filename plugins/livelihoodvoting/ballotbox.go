@@ -25,6 +25,8 @@ package livelihoodvoting
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -385,7 +387,17 @@ func stateOf(rd RoundJSON) string {
 	return rd.Ballot.State
 }
 
-func voterID(roundID, deputyID string) string { return roundID + "." + deputyID }
+func voterID(roundID, deputyID string) string { return roundID + "." + idPart(deputyID) }
+
+// idPart makes a directory id safe as part of a document id: itself when it is plain (the
+// platform's ids are UUIDs), else a hash of it.
+func idPart(id string) string {
+	if len(id) <= 40 && strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == "" {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "h" + hex.EncodeToString(sum[:16])
+}
 
 // Voter is the record that a deputy voted. In a recorded ballot it also holds the ballot; in a
 // secret one it holds nothing else.

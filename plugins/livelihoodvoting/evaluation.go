@@ -94,7 +94,7 @@ func (sv *service) evaluate(ctx context.Context, r *scene.Request) (*scene.Respo
 		return nil, err
 	}
 	e := Evaluation{ProjectID: p.ID, RoundID: rd.ID, DeputyID: r.Principal.DeputyID, Rating: in.Rating, Comment: in.Comment, At: time.Now().UTC()}
-	d, err := r.Host.Store().Create(ctx, colEvaluations, p.ID+"."+e.DeputyID, e)
+	d, err := r.Host.Store().Create(ctx, colEvaluations, p.ID+"."+idPart(e.DeputyID), e)
 	if pr, isP := scene.AsProblem(err); isP && pr.Code == scene.CodeConflict {
 		return nil, scene.Conflict("evaluation.already", scene.T("您已测评过该项目。", "You have already evaluated this project."))
 	}

@@ -40,7 +40,7 @@ var (
 	errPaperNotFound = scene.NotFound("paper.not_found", scene.T("找不到该待确认的纸质选票。", "No such paper ballot waiting for confirmation."))
 )
 
-func paperID(roundID, deputyID string) string { return roundID + ".p." + deputyID }
+func paperID(roundID, deputyID string) string { return roundID + ".p." + idPart(deputyID) }
 
 func (sv *service) registerPaper(s *scene.Scene) {
 	s.Handle(http.MethodPost, "/rounds/{id}/paper/voters", permManage, scene.T("登记纸质投票代表（无记名）", "Record a deputy voting on paper (secret ballot)"), sv.paperVoter)
