@@ -105,6 +105,7 @@ func New(version string) *scene.Scene {
 		Settings:     settingsSchema,
 		Publishes:    []string{EventPublished},
 		Capabilities: []string{scene.CapStore, scene.CapAudit, scene.CapEvents},
+		Pages:        pages(),
 	})
 	b := &board{version: version}
 	s.Handle(http.MethodGet, "/notices", "notices:read", scene.T("公告列表", "List notices"), b.list)
@@ -299,7 +300,8 @@ func (b *board) stats(ctx context.Context, r *scene.Request) (*scene.Response, e
 	if err != nil {
 		return nil, err
 	}
-	s := StatsJSON{ByStatus: map[string]int64{}}
+	// Both statuses are always there: the console shows 0, not nothing.
+	s := StatsJSON{ByStatus: map[string]int64{"draft": 0, "published": 0}}
 	for _, g := range groups {
 		s.ByStatus[g.Key] = g.Count
 	}

@@ -317,8 +317,8 @@ func TestStats(t *testing.T) {
 	res = h.Request(http.MethodGet, "/stats").Tenant("jiangbei").As(deputy).Do()
 	s = noticeboard.StatsJSON{}
 	res.Decode(t, &s)
-	if len(s.ByStatus) != 0 {
-		t.Errorf("jiangbei's stats = %v, want none", s.ByStatus)
+	if len(s.ByStatus) != 2 || s.ByStatus["published"] != 0 || s.ByStatus["draft"] != 0 {
+		t.Errorf("jiangbei's stats = %v, want 0 of each", s.ByStatus)
 	}
 }
 

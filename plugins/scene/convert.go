@@ -3,6 +3,7 @@ package scene
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -19,7 +20,7 @@ func textOf(t *pb.Text) Text {
 	return Text{ZH: t.ZhCn, EN: t.En}
 }
 
-func manifestPB(m Manifest) *pb.Manifest {
+func manifestPB(m Manifest) (*pb.Manifest, error) {
 	out := &pb.Manifest{Id: m.ID, Version: m.Version, Title: textPB(m.Title), Description: textPB(m.Description),
 		MinProtocol: int32(m.MinProtocol), Publishes: m.Publishes, Subscribes: m.Subscribes, SettingsSchema: m.Settings,
 		Capabilities: m.Capabilities, Escalates: m.Escalates}
@@ -42,10 +43,17 @@ func manifestPB(m Manifest) *pb.Manifest {
 	for _, j := range m.Jobs {
 		out.Jobs = append(out.Jobs, &pb.Job{Name: j.Name, Cron: j.Cron})
 	}
-	return out
+	if len(m.Pages) > 0 {
+		b, err := json.Marshal(m.Pages)
+		if err != nil {
+			return nil, fmt.Errorf("scene: encode pages: %w", err)
+		}
+		out.PagesJson = string(b)
+	}
+	return out, nil
 }
 
-func manifestOf(p *pb.Manifest) Manifest {
+func manifestOf(p *pb.Manifest) (Manifest, error) {
 	m := Manifest{ID: p.GetId(), Version: p.GetVersion(), Title: textOf(p.GetTitle()), Description: textOf(p.GetDescription()),
 		MinProtocol: int(p.GetMinProtocol()), Publishes: p.GetPublishes(), Subscribes: p.GetSubscribes(), Settings: p.GetSettingsSchema(),
 		Capabilities: p.GetCapabilities(), Escalates: p.GetEscalates()}
@@ -68,7 +76,12 @@ func manifestOf(p *pb.Manifest) Manifest {
 	for _, j := range p.GetJobs() {
 		m.Jobs = append(m.Jobs, JobDef{Name: j.GetName(), Cron: j.GetCron()})
 	}
-	return m
+	if pj := p.GetPagesJson(); pj != "" {
+		if err := json.Unmarshal([]byte(pj), &m.Pages); err != nil {
+			return m, fmt.Errorf("scene: manifest %s: pages: %w", m.ID, err)
+		}
+	}
+	return m, nil
 }
 
 func tenantPB(t Tenant) *pb.TenantInfo {

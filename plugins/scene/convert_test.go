@@ -48,11 +48,24 @@ func TestManifestRoundTrip(t *testing.T) {
 			DutyKinds:    []DutyKind{{Kind: "notice.read", Title: T("阅读", "Read")}},
 			Jobs:         []JobDef{{Name: "expire", Cron: "0 3 * * *"}, {Name: "remind"}},
 			Capabilities: []string{CapStore, CapAudit},
+			Pages: normalizePages([]Page{
+				{ID: "notices", Title: L("公告", "Notices"), Kind: PageList, Permission: "notices:read", Menu: true,
+					List: &ListPage{Source: "GET /notices", Columns: []Column{{Field: "title", Title: L("标题", "Title"), Type: TypeText}}}},
+				{ID: "new", Title: L("新建", "New"), Kind: PageForm, Form: &FormPage{Submit: "POST /notices", Schema: []byte(`{"type":"object"}`),
+					UI: map[string]Widget{"title": {Widget: WidgetTextarea, Order: 1}}}},
+			}),
 		},
 	}
 	for name, m := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := manifestOf(wire(t, manifestPB(m), &pb.Manifest{}))
+			in, err := manifestPB(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := manifestOf(wire(t, in, &pb.Manifest{}))
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !reflect.DeepEqual(got, m) {
 				t.Errorf("round trip:\n got %+v\nwant %+v", got, m)
 			}

@@ -200,7 +200,7 @@ func (c *Client) Manifest(ctx context.Context) (Manifest, error) {
 	if err != nil {
 		return Manifest{}, errorOf(err)
 	}
-	return manifestOf(r.GetManifest()), nil
+	return manifestOf(r.GetManifest())
 }
 
 // Health asks whether the scene is well.

@@ -83,6 +83,9 @@ type Manifest struct {
 	DutyKinds    []DutyKind
 	Jobs         []JobDef
 	Capabilities []string
+	// Pages are the screens the web console renders for the scene (the
+	// page vocabulary, pages.go); protocol 1.
+	Pages []Page
 }
 
 // RouteDef is one route of the scene, relative to
@@ -219,6 +222,7 @@ func (m *Manifest) Validate() error {
 			add("duty kind %q: lowercase", k.Kind)
 		}
 	}
+	m.validatePages(perms, add)
 	if len(errs) > 0 {
 		return fmt.Errorf("manifest %s: %s", m.ID, strings.Join(errs, "; "))
 	}

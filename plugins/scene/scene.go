@@ -42,6 +42,7 @@ func New(m Manifest) *Scene {
 	if m.MinProtocol == 0 {
 		m.MinProtocol = ProtocolVersion
 	}
+	m.Pages = normalizePages(m.Pages)
 	return &Scene{manifest: m, events: map[string]EventHandler{}, jobs: map[string]JobHandler{}}
 }
 

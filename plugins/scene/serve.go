@@ -117,7 +117,11 @@ func (s *sceneServer) bind(capability string) (Host, error) {
 }
 
 func (s *sceneServer) GetManifest(context.Context, *pb.GetManifestRequest) (*pb.GetManifestResponse, error) {
-	return &pb.GetManifestResponse{Manifest: manifestPB(s.scene.Manifest())}, nil
+	m, err := manifestPB(s.scene.Manifest())
+	if err != nil {
+		return nil, statusOf(err)
+	}
+	return &pb.GetManifestResponse{Manifest: m}, nil
 }
 
 func (s *sceneServer) Health(context.Context, *pb.HealthRequest) (*pb.HealthResponse, error) {

@@ -177,7 +177,10 @@ type Manifest struct {
 	Capabilities   []string               `protobuf:"bytes,14,rep,name=capabilities,proto3" json:"capabilities,omitempty"` // store, events, files, http, notifications, directory, duty, audit, scheduler
 	// Event types (among publishes) also delivered to the congress above,
 	// e.g. an overdue issue escalated to the city (protocol 1).
-	Escalates     []string `protobuf:"bytes,15,rep,name=escalates,proto3" json:"escalates,omitempty"`
+	Escalates []string `protobuf:"bytes,15,rep,name=escalates,proto3" json:"escalates,omitempty"`
+	// The scene's pages for the web console, as the JSON array of the page
+	// vocabulary (package scene, pages.go); "" for none (protocol 1).
+	PagesJson     string `protobuf:"bytes,16,opt,name=pages_json,json=pagesJson,proto3" json:"pages_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -315,6 +318,13 @@ func (x *Manifest) GetEscalates() []string {
 		return x.Escalates
 	}
 	return nil
+}
+
+func (x *Manifest) GetPagesJson() string {
+	if x != nil {
+		return x.PagesJson
+	}
+	return ""
 }
 
 type Route struct {
@@ -3892,7 +3902,7 @@ const file_scene_proto_rawDesc = "" +
 	"\bmanifest\x18\x01 \x01(\v2\x18.renda.scene.v1.ManifestR\bmanifest\"+\n" +
 	"\x04Text\x12\x13\n" +
 	"\x05zh_cn\x18\x01 \x01(\tR\x04zhCn\x12\x0e\n" +
-	"\x02en\x18\x02 \x01(\tR\x02en\"\xf4\x04\n" +
+	"\x02en\x18\x02 \x01(\tR\x02en\"\x93\x05\n" +
 	"\bManifest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12*\n" +
@@ -3912,7 +3922,9 @@ const file_scene_proto_rawDesc = "" +
 	"duty_kinds\x18\f \x03(\v2\x18.renda.scene.v1.DutyKindR\tdutyKinds\x12'\n" +
 	"\x04jobs\x18\r \x03(\v2\x13.renda.scene.v1.JobR\x04jobs\x12\"\n" +
 	"\fcapabilities\x18\x0e \x03(\tR\fcapabilities\x12\x1c\n" +
-	"\tescalates\x18\x0f \x03(\tR\tescalates\"\x9b\x01\n" +
+	"\tescalates\x18\x0f \x03(\tR\tescalates\x12\x1d\n" +
+	"\n" +
+	"pages_json\x18\x10 \x01(\tR\tpagesJson\"\x9b\x01\n" +
 	"\x05Route\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x1e\n" +
