@@ -201,4 +201,3 @@ func Lookup(v any, path string) (any, bool) {
 	}
 	return v, true
 }
-
