@@ -132,6 +132,16 @@ func New(t testing.TB, d store.Dialect, opts ...Option) *Env {
 	return e
 }
 
+// AddUser adds a user with a built-in role to a congress created after New
+// (e.Tenants[slug] and e.Tokens[slug+"/"+name] are set) and returns the
+// user's token.
+func (e *Env) AddUser(tn *tenants.Tenant, name, role string) string {
+	e.T.Helper()
+	e.Tenants[tn.Slug] = tn
+	e.addUser(tn.Slug, tn, name, role)
+	return e.Tokens[tn.Slug+"/"+name]
+}
+
 func (e *Env) addUser(slug string, tn *tenants.Tenant, name, role string) *core.User {
 	e.T.Helper()
 	ctx := tenants.WithScope(context.Background(), tenants.Home(tn))

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"image"
 	"image/png"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -274,6 +275,29 @@ func TestRLSHoldsOnItsOwn(t *testing.T) {
 			}
 			if !rls || !force {
 				t.Errorf("%s: relrowsecurity=%v relforcerowsecurity=%v, want both true", table, rls, force)
+			}
+			// The tenant functions must be called in a subquery (an
+			// InitPlan, evaluated once per query), not once per row.
+			pols, err := owner.Query(`SELECT policyname, COALESCE(qual, ''), COALESCE(with_check, '') FROM pg_policies WHERE tablename = $1`, table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for pols.Next() {
+				var name, qual, check string
+				if err := pols.Scan(&name, &qual, &check); err != nil {
+					t.Fatal(err)
+				}
+				n++
+				for _, expr := range []string{qual, check} {
+					if strings.Contains(expr, "renda_") && !regexp.MustCompile(`\(\s*SELECT renda_(read_tenants|write_tenant)\(\)`).MatchString(expr) {
+						t.Errorf("%s: policy %s calls the tenant function per row: %s", table, name, expr)
+					}
+				}
+			}
+			pols.Close()
+			if n != 2 {
+				t.Errorf("%s: %d policies, want tenant_read and tenant_write", table, n)
 			}
 		}
 		var super, bypass bool

@@ -77,10 +77,14 @@ func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
 	if !ok || err != nil {
 		return err
 	}
-	st := j.Host.Store()
 	p := idPayload{ID: d.ID}
 	if is.Destination != "grid" || is.State != Routed || is.Grid == nil || is.Grid.RequestID != "" {
 		return nil
+	}
+	old := copyIssue(is)
+	save := func() error {
+		_, err := saveIssues(ctx, j.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, nil)
+		return err
 	}
 	set := parseSettings(j.Settings)
 	c, err := gridClient(ctx, j.Host, set.Grid)
@@ -99,7 +103,7 @@ func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
 		is.Grid.LastError = err.Error()
 		retry := is.Grid.Attempts < maxDeliveries
 		is.Grid.Undeliverable = !retry
-		if _, uerr := st.Update(ctx, issues, d.ID, d.Version, is); uerr != nil {
+		if uerr := save(); uerr != nil {
 			return uerr
 		}
 		if retry {
@@ -116,7 +120,7 @@ func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
 	is.Timeline = append(is.Timeline, Step{Action: "deliver", From: is.State, To: is.State, Actor: "system", Name: "基层治理四平台",
 		At: now, Note: "已推送至基层治理四平台，编号 " + receipt.ServiceRequestID})
 	is.UpdatedAt = now
-	if _, err := st.Update(ctx, issues, d.ID, d.Version, is); err != nil {
+	if err := save(); err != nil {
 		return err
 	}
 	return j.Host.Schedule(ctx, "poll", now.Add(pollDelay(set)), "poll", nil)
@@ -185,6 +189,7 @@ func (sv *service) follow(ctx context.Context, h scene.Host, d *scene.Document, 
 	if is.Grid.LastStatus == string(r.Status) && is.Grid.LastNotes == r.StatusNotes {
 		return nil
 	}
+	old := copyIssue(is)
 	is.Grid.LastStatus, is.Grid.LastNotes, is.Grid.CheckedAt = string(r.Status), r.StatusNotes, now
 	const platform = "基层治理四平台"
 	step := func(a Action, note string) error { return is.apply(a, "system", platform, note, now) }
@@ -211,7 +216,7 @@ func (sv *service) follow(ctx context.Context, h scene.Host, d *scene.Document, 
 			return err
 		}
 	}
-	if _, err := h.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: issues, ID: d.ID, Version: d.Version, Data: is}}, events); err != nil {
+	if _, err := saveIssues(ctx, h, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, events); err != nil {
 		return err
 	}
 	if err := shareOutcome(ctx, h, is, "system", platform); err != nil {

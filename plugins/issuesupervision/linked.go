@@ -51,6 +51,7 @@ func shareOutcome(ctx context.Context, h scene.Host, primary Issue, by, name str
 		if is.State != Routed {
 			continue // already moved on its own
 		}
+		old := copyIssue(is)
 		note := "与关联事项一并办理：" + primary.Answer
 		if err := is.apply(ActAccept, by, name, "", now); err != nil {
 			return err
@@ -59,7 +60,7 @@ func shareOutcome(ctx context.Context, h scene.Host, primary Issue, by, name str
 		if err := is.apply(ActAnswer, by, name, note, now); err != nil {
 			return err
 		}
-		if _, err := h.Store().Update(ctx, issues, d.ID, d.Version, is); err != nil {
+		if _, err := saveIssues(ctx, h, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, nil); err != nil {
 			return err
 		}
 		if is.ReporterID != "" {

@@ -56,6 +56,7 @@ func New(version string) *scene.Scene {
 				{Field: "overdue", Type: "bool"}, {Field: "due_at", Type: "time"}, {Field: "destination", Type: "string"},
 			}},
 			{Name: calendar},
+			{Name: summaries},
 			{Name: escalations, Indexes: []scene.IndexedField{{Field: "origin", Type: "string"}, {Field: "category", Type: "string"}}},
 			{Name: messages, Indexes: []scene.IndexedField{
 				{Field: "deputy_id", Type: "string"}, {Field: "status", Type: "string"}, {Field: "caller", Type: "string"},
@@ -137,18 +138,27 @@ func (sv *service) photo(ctx context.Context, r *scene.Request) (*scene.Response
 
 // calendarOf loads the tenant's calendar edits.
 func calendarOf(ctx context.Context, h scene.Host) (*workdays.Calendar, workdays.Overrides, error) {
+	cal, o, _, err := loadCalendar(ctx, h)
+	return cal, o, err
+}
+
+// loadCalendar loads the tenant's calendar edits and the version of the
+// document holding them (0 when there is none).
+func loadCalendar(ctx context.Context, h scene.Host) (*workdays.Calendar, workdays.Overrides, int64, error) {
 	var o workdays.Overrides
+	var version int64
 	d, err := h.Store().Get(ctx, calendar, "overrides")
 	if err == nil {
+		version = d.Version
 		if err := json.Unmarshal(d.Data, &struct {
 			Days *workdays.Overrides `json:"days"`
 		}{&o}); err != nil {
-			return nil, o, err
+			return nil, o, 0, err
 		}
 	} else if p, ok := scene.AsProblem(err); !ok || p.Code != scene.CodeNotFound {
-		return nil, o, err
+		return nil, o, 0, err
 	}
-	return workdays.New(workdays.WithOverrides(o)), o, nil
+	return workdays.New(workdays.WithOverrides(o)), o, version, nil
 }
 
 func (sv *service) report(ctx context.Context, r *scene.Request) (*scene.Response, error) {
@@ -192,7 +202,7 @@ func (sv *service) file(ctx context.Context, h scene.Host, settings json.RawMess
 		return IssueJSON{}, err
 	}
 	id := newID(now)
-	writes := []scene.Write{{Op: "create", Collection: issues, ID: id, Data: &is}}
+	writes := []issueWrite{{ID: id, New: &is}}
 	if in.LinkTo != "" {
 		// Linked to an open issue: it waits on that one's outcome.
 		primary, err := h.Store().Get(ctx, issues, in.LinkTo)
@@ -207,8 +217,9 @@ func (sv *service) file(ctx context.Context, h scene.Host, settings json.RawMess
 		if err := is.apply(ActRoute, "system", "关联事项", "关联至 "+in.LinkTo, now); err != nil {
 			return IssueJSON{}, err
 		}
+		old := copyIssue(p)
 		p.Linked = append(p.Linked, id)
-		writes = append(writes, scene.Write{Op: "update", Collection: issues, ID: primary.ID, Version: primary.Version, Data: p})
+		writes = append(writes, issueWrite{ID: primary.ID, Version: primary.Version, Old: old, New: &p})
 	} else {
 		// The rules route it at once: "within minutes it reaches the platform".
 		is.Destination = set.destination(is.Category, is.Address)
@@ -219,7 +230,7 @@ func (sv *service) file(ctx context.Context, h scene.Host, settings json.RawMess
 			is.Grid = &GridLink{ServiceCode: set.Grid.serviceCode(is.Category)}
 		}
 	}
-	docs, err := h.Store().Batch(ctx, writes,
+	docs, err := saveIssues(ctx, h, writes,
 		[]scene.EventDraft{{Type: EventReported, Payload: map[string]string{"id": id, "category": is.Category, "deputy_id": is.DeputyID}}})
 	if err != nil {
 		return IssueJSON{}, err
@@ -374,6 +385,7 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 	if err != nil {
 		return nil, err
 	}
+	old := copyIssue(is)
 	mine := r.Principal.DeputyID != "" && r.Principal.DeputyID == is.DeputyID
 	if slices.Contains(deputyActions, in.Action) && !mine || !slices.Contains(deputyActions, in.Action) && !r.Principal.Can(permManage) {
 		return nil, scene.Forbidden("issue.not_yours", scene.T("您不能对该事项执行此操作。", "You may not take this action on the issue."))
@@ -422,7 +434,7 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 	if is.State == Closed {
 		events = append(events, scene.EventDraft{Type: EventClosed, Payload: map[string]string{"id": d.ID}})
 	}
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: issues, ID: d.ID, Version: version, Data: is}}, events)
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: version, Old: old, New: &is}}, events)
 	if err != nil {
 		return nil, err
 	}
@@ -459,6 +471,7 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 // followUp records the reporting deputy pressing for progress: a note on
 // the timeline, and the act in the deputy's duty archive.
 func (sv *service) followUp(ctx context.Context, r *scene.Request, d *scene.Document, is Issue, note string) (*scene.Response, error) {
+	old := copyIssue(is)
 	if !is.State.Open() {
 		return nil, scene.Conflict("issue.closed", scene.T("事项已办结，无需跟进。", "The issue is closed; nothing to follow up."))
 	}
@@ -469,10 +482,11 @@ func (sv *service) followUp(ctx context.Context, r *scene.Request, d *scene.Docu
 	is.Timeline = append(is.Timeline, Step{Action: ActFollowUp, From: is.State, To: is.State, Actor: r.Principal.UserID,
 		Name: r.Principal.DisplayName, At: now, Note: note})
 	is.UpdatedAt = now
-	d, err := r.Host.Store().Update(ctx, issues, d.ID, d.Version, is)
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, nil)
 	if err != nil {
 		return nil, err
 	}
+	d = docs[0]
 	follow := 0
 	for _, s := range is.Timeline {
 		if s.Action == ActFollowUp {
@@ -495,11 +509,13 @@ func (sv *service) redeliver(ctx context.Context, r *scene.Request, d *scene.Doc
 	if is.Grid == nil || is.State != Routed || is.Grid.RequestID != "" {
 		return nil, scene.Conflict("issue.not_undeliverable", scene.T("该事项不是待重新推送的状态。", "The issue is not waiting to be delivered."))
 	}
+	old := copyIssue(is)
 	is.Grid.Attempts, is.Grid.Undeliverable, is.Grid.LastError = 0, false, ""
-	d, err := r.Host.Store().Update(ctx, issues, d.ID, d.Version, is)
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, nil)
 	if err != nil {
 		return nil, err
 	}
+	d = docs[0]
 	if err := r.Host.Schedule(ctx, "deliver", time.Now(), "deliver:"+d.ID, idPayload{ID: d.ID}); err != nil {
 		return nil, err
 	}
@@ -518,12 +534,12 @@ func (sv *service) deadline(ctx context.Context, j *scene.Job) error {
 	if !ok || err != nil {
 		return err
 	}
-	st := j.Host.Store()
 	if !is.State.Open() || is.State == Answered || is.Overdue {
 		return nil
 	}
+	old := copyIssue(is)
 	is.Overdue = true
-	_, err = st.Batch(ctx, []scene.Write{{Op: "update", Collection: issues, ID: d.ID, Version: d.Version, Data: is}},
+	_, err = saveIssues(ctx, j.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}},
 		[]scene.EventDraft{{Type: EventOverdue, Payload: map[string]string{"id": d.ID, "category": is.Category}}})
 	if err != nil {
 		return err
@@ -553,19 +569,47 @@ func (sv *service) putCalendar(ctx context.Context, r *scene.Request) (*scene.Re
 	if err := r.Bind(&in); err != nil {
 		return nil, err
 	}
+	// The edit and the figures recounted with it are stored together; a
+	// report written meanwhile moves the summary on, and the edit is tried
+	// again on the issues as they are then.
+	cal := workdays.New(workdays.WithOverrides(in.Days))
 	st := r.Host.Store()
-	if d, err := st.Get(ctx, calendar, "overrides"); err == nil {
-		_, err = st.Update(ctx, calendar, "overrides", d.Version, in)
-		if err != nil {
+	var err error
+	for range saveAttempts {
+		if err = sv.trySaveCalendar(ctx, st, cal, in); err == nil {
+			break
+		}
+		if p, ok := scene.AsProblem(err); !ok || p.Code != scene.CodeConflict {
 			return nil, err
 		}
-	} else if _, err := st.Create(ctx, calendar, "overrides", in); err != nil {
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := r.Host.Audit(ctx, "calendar.update", "calendar", "overrides", nil, in); err != nil {
 		return nil, err
 	}
 	return scene.JSON(http.StatusOK, in)
+}
+
+func (sv *service) trySaveCalendar(ctx context.Context, st scene.Store, cal *workdays.Calendar, in CalendarJSON) error {
+	sd, _, err := loadSummary(ctx, st)
+	if err != nil {
+		return err
+	}
+	w := scene.Write{Op: "create", Collection: calendar, ID: "overrides", Data: in}
+	version := int64(1)
+	if d, err := st.Get(ctx, calendar, "overrides"); err == nil {
+		w.Op, w.Version, version = "update", d.Version, d.Version+1
+	} else if p, ok := scene.AsProblem(err); !ok || p.Code != scene.CodeNotFound {
+		return err
+	}
+	s, err := recount(ctx, st, cal, version)
+	if err != nil {
+		return err
+	}
+	_, err = st.Batch(ctx, []scene.Write{w, summaryWrite(sd, s)}, nil)
+	return err
 }
 
 func truncate(s string, n int) string {

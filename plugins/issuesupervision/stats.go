@@ -13,15 +13,12 @@ import (
 )
 
 // registerStats adds the figures (GET /stats) and the exports (GET
-// /export.csv, GET /export.xlsx) for staff.
-//
-// Every figure and every export covers the tenant the request is for and
-// nothing else. A city-wide view across districts (or a district's across
-// its townships) needs the host to read descendants' documents, which the
-// runtime does not offer scenes yet; until it does, a city congress sees
-// its own issues here, not its districts'.
+// /export.csv, GET /export.xlsx) for staff. With ?scope=descendants the
+// figures cover the congresses below too (a city across its districts),
+// with a line for each congress.
 func (sv *service) registerStats(s *scene.Scene) {
 	s.Handle(http.MethodGet, "/stats", permManage, scene.T("督事统计", "Issue figures"), sv.stats)
+	s.Handle(http.MethodPost, "/stats/recount", permManage, scene.T("重新统计督事", "Recount the figures"), sv.recountStats)
 	s.Handle(http.MethodGet, "/export.csv", permManage, scene.T("导出督事（CSV）", "Export issues (CSV)"), sv.exportCSV)
 	s.Handle(http.MethodGet, "/export.xlsx", permManage, scene.T("导出督事（Excel）", "Export issues (Excel)"), sv.exportXLSX)
 }
@@ -39,7 +36,15 @@ var awaitingAnswer = []string{string(Submitted), string(Routed), string(Accepted
 
 // StatsJSON is the tenant's figures.
 type StatsJSON struct {
-	Tenant     string      `json:"tenant"`
+	Tenant string `json:"tenant"`
+	FiguresJSON
+	// Tenants has a line for each congress counted, in a city-wide view
+	// (?scope=descendants); it is absent otherwise.
+	Tenants []TenantFiguresJSON `json:"tenants,omitempty"`
+}
+
+// FiguresJSON is what is counted, for one congress or several.
+type FiguresJSON struct {
 	Total      int64       `json:"total"`
 	ByState    []CountJSON `json:"by_state"`
 	ByCategory []CountJSON `json:"by_category"`
@@ -54,13 +59,23 @@ type StatsJSON struct {
 	OverdueOpen int64 `json:"overdue_open"`
 	// MedianWorkdays is the median, over every issue answered at least
 	// once, of the working days from its report to its first answer
-	// (workdays.Calendar.WorkdaysBetween with the tenant's calendar); null
-	// when no issue was answered. Answered counts those issues.
+	// (workdays.Calendar.WorkdaysBetween with the congress's calendar);
+	// null when no issue was answered. Answered counts those issues.
 	MedianWorkdays *float64 `json:"median_workdays"`
 	Answered       int64    `json:"answered"`
 	// Satisfaction counts the deputies' confirmations, of all their
 	// decisions on answers (confirmations and reopenings).
 	Satisfaction RateJSON `json:"satisfaction"`
+}
+
+// TenantFiguresJSON is one congress's line in a city-wide view.
+type TenantFiguresJSON struct {
+	Tenant         string   `json:"tenant"`
+	Total          int64    `json:"total"`
+	OverdueOpen    int64    `json:"overdue_open"`
+	OnTime         RateJSON `json:"on_time"`
+	MedianWorkdays *float64 `json:"median_workdays"`
+	Satisfaction   RateJSON `json:"satisfaction"`
 }
 
 // CountJSON is one bar of a chart: a state, a category or an area.
@@ -86,42 +101,181 @@ func rate(n, of int64) RateJSON {
 	return r
 }
 
-// stats counts by state, category and overdue flag with the store's
-// aggregates, and reads every issue once, a page at a time, for what needs
-// the document: the area, the timeline and the deadline.
+func figuresOf(s summary) FiguresJSON {
+	return FiguresJSON{Total: s.Total, ByState: stateCounts(s.States), ByCategory: categoryCounts(s.Categories),
+		ByArea: areaCounts(s.Areas), OnTime: rate(s.OnTime, s.Closing), OverdueOpen: s.OverdueOpen,
+		MedianWorkdays: median(s.Workdays, s.Answered), Answered: s.Answered, Satisfaction: rate(s.Confirms, s.Confirms+s.Reopens)}
+}
+
+// stats serves the figures from the congresses' summaries.
 func (sv *service) stats(ctx context.Context, r *scene.Request) (*scene.Response, error) {
-	st := r.Host.Store()
-	byState, err := st.Aggregate(ctx, issues, nil, "status", "")
+	if len(r.Tenant.Descendants) == 0 {
+		s, err := ownSummary(ctx, r.Host, false)
+		if err != nil {
+			return nil, err
+		}
+		return scene.JSON(http.StatusOK, StatsJSON{Tenant: r.Tenant.Slug, FiguresJSON: figuresOf(s)})
+	}
+	byTenant, err := summariesBelow(ctx, r.Host.Store())
 	if err != nil {
 		return nil, err
 	}
-	byCategory, err := st.Aggregate(ctx, issues, nil, "category", "")
-	if err != nil {
-		return nil, err
+	all := newSummary(0)
+	out := StatsJSON{Tenant: r.Tenant.Slug}
+	for _, slug := range slices.Sorted(maps.Keys(byTenant)) {
+		s := byTenant[slug]
+		all.merge(s)
+		out.Tenants = append(out.Tenants, TenantFiguresJSON{Tenant: slug, Total: s.Total, OverdueOpen: s.OverdueOpen,
+			OnTime: rate(s.OnTime, s.Closing), MedianWorkdays: median(s.Workdays, s.Answered),
+			Satisfaction: rate(s.Confirms, s.Confirms+s.Reopens)})
 	}
-	overdue, err := st.Aggregate(ctx, issues, []scene.Filter{scene.Eq("overdue", "true"),
-		{Field: "status", Op: "in", Values: awaitingAnswer}}, "", "")
-	if err != nil {
-		return nil, err
-	}
-	cal, _, err := calendarOf(ctx, r.Host)
-	if err != nil {
-		return nil, err
-	}
-	t := tally{cal: cal, areas: map[string]int64{}, workdays: map[int]int64{}}
-	if err := eachIssue(ctx, st, nil, "", func(_ string, is *Issue) error { t.add(is); return nil }); err != nil {
-		return nil, err
-	}
-	out := StatsJSON{Tenant: r.Tenant.Slug, ByState: stateCounts(byState), ByCategory: categoryCounts(byCategory),
-		ByArea: t.areaCounts(), OnTime: rate(t.onTime, t.closing), MedianWorkdays: median(t.workdays, t.answered),
-		Answered: t.answered, Satisfaction: rate(t.confirms, t.confirms+t.reopens)}
-	for _, g := range byState {
-		out.Total += g.Count
-	}
-	for _, g := range overdue {
-		out.OverdueOpen += g.Count
-	}
+	out.FiguresJSON = figuresOf(all)
 	return scene.JSON(http.StatusOK, out)
+}
+
+// recountStats counts the congress's figures afresh from its issues (staff
+// repair; the figures are kept up to date without it).
+func (sv *service) recountStats(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	s, err := ownSummary(ctx, r.Host, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Host.Audit(ctx, "stats.recount", "stats", summaryDoc, nil, map[string]int64{"total": s.Total}); err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, StatsJSON{Tenant: r.Tenant.Slug, FiguresJSON: figuresOf(s)})
+}
+
+// ownSummary returns the congress's summary, recounting (and storing) it
+// when there is none, it was counted with another calendar, or force.
+func ownSummary(ctx context.Context, h scene.Host, force bool) (summary, error) {
+	st := h.Store()
+	var err error
+	for range saveAttempts {
+		d, s, lerr := loadSummary(ctx, st)
+		if lerr != nil {
+			return summary{}, lerr
+		}
+		cal, _, calVersion, cerr := loadCalendar(ctx, h)
+		if cerr != nil {
+			return summary{}, cerr
+		}
+		if s != nil && s.Calendar == calVersion && !force {
+			return *s, nil
+		}
+		fresh, rerr := recount(ctx, st, cal, calVersion)
+		if rerr != nil {
+			return summary{}, rerr
+		}
+		if _, err = st.Batch(ctx, []scene.Write{summaryWrite(d, fresh)}, nil); err == nil {
+			return fresh, nil
+		}
+		if p, ok := scene.AsProblem(err); !ok || p.Code != scene.CodeConflict {
+			return summary{}, err
+		}
+		// A report came in while counting: count again.
+	}
+	return summary{}, err
+}
+
+// summariesBelow returns the summary of each congress in a city-wide read
+// that has issues. The stored summaries are used when every one was
+// counted with its congress's current calendar and together they count
+// every issue there is; otherwise (a congress whose issues an older
+// version of the scene wrote, and whose staff have not opened its figures
+// since) everything is counted from the issues. A city-wide read may not
+// write, so what it counts is not stored.
+func summariesBelow(ctx context.Context, st scene.Store) (map[string]summary, error) {
+	out := map[string]summary{}
+	if err := eachDoc(ctx, st, summaries, func(d *scene.Document) error {
+		if d.ID != summaryDoc {
+			return nil
+		}
+		s := newSummary(0)
+		if err := d.Decode(&s); err != nil {
+			return err
+		}
+		if s.Total != 0 {
+			out[d.Tenant] = s
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	calendars := map[string]*workdays.Calendar{}
+	fresh := true
+	if err := eachDoc(ctx, st, calendar, func(d *scene.Document) error {
+		var c CalendarJSON
+		if err := d.Decode(&c); err != nil {
+			return err
+		}
+		calendars[d.Tenant] = workdays.New(workdays.WithOverrides(c.Days))
+		if s, ok := out[d.Tenant]; ok && s.Calendar != d.Version {
+			fresh = false
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for slug, s := range out {
+		if _, edited := calendars[slug]; !edited && s.Calendar != 0 {
+			fresh = false
+		}
+	}
+	counted, err := st.Aggregate(ctx, issues, nil, "", "")
+	if err != nil {
+		return nil, err
+	}
+	var total, summed int64
+	for _, g := range counted {
+		total += g.Count
+	}
+	for _, s := range out {
+		summed += s.Total
+	}
+	if fresh && total == summed {
+		return out, nil
+	}
+	out = map[string]summary{}
+	plain := workdays.New()
+	err = eachDoc(ctx, st, issues, func(d *scene.Document) error {
+		var is Issue
+		if err := d.Decode(&is); err != nil {
+			return err
+		}
+		s, ok := out[d.Tenant]
+		if !ok {
+			s = newSummary(0)
+		}
+		cal := calendars[d.Tenant]
+		if cal == nil {
+			cal = plain
+		}
+		s.add(cal, &is, 1)
+		out[d.Tenant] = s
+		return nil
+	})
+	return out, err
+}
+
+// eachDoc calls fn with every document of a collection, a page at a time.
+func eachDoc(ctx context.Context, st scene.Store, collection string, fn func(d *scene.Document) error) error {
+	cursor := ""
+	for {
+		docs, next, err := st.Query(ctx, collection, scene.Query{Limit: pageSize, Cursor: cursor})
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		if next == "" || len(docs) == 0 {
+			return nil
+		}
+		cursor = next
+	}
 }
 
 // eachIssue calls fn with every issue matching filters, in sort order (""
@@ -149,49 +303,9 @@ func eachIssue(ctx context.Context, st scene.Store, filters []scene.Filter, sort
 	}
 }
 
-// tally accumulates the figures that need each issue's document. It keeps
-// counts only: handling times as a histogram of whole working days.
-type tally struct {
-	cal               *workdays.Calendar
-	areas             map[string]int64
-	closing, onTime   int64 // answered or closed issues; those answered in time
-	workdays          map[int]int64
-	answered          int64
-	confirms, reopens int64
-}
-
-func (t *tally) add(is *Issue) {
-	t.areas[area(is.Address)]++
-	reported, answered := is.CreatedAt, Step{}
-	for _, s := range is.Timeline {
-		switch s.Action {
-		case "report":
-			reported = s.At
-		case ActAnswer:
-			if answered.At.IsZero() {
-				answered = s
-			}
-		case ActConfirm:
-			t.confirms++
-		case ActReopen:
-			t.reopens++
-		}
-	}
-	if is.State == Answered || is.State == Closed {
-		t.closing++
-		if !answered.At.IsZero() && !answered.At.After(is.DueAt) {
-			t.onTime++
-		}
-	}
-	if !answered.At.IsZero() {
-		t.answered++
-		t.workdays[t.cal.WorkdaysBetween(reported, answered.At)]++
-	}
-}
-
-func (t *tally) areaCounts() []CountJSON {
-	out := make([]CountJSON, 0, len(t.areas))
-	for k, n := range t.areas {
+func areaCounts(areas map[string]int64) []CountJSON {
+	out := make([]CountJSON, 0, len(areas))
+	for k, n := range areas {
 		out = append(out, CountJSON{Key: k, Name: scene.T(k, k), Count: n})
 	}
 	slices.SortFunc(out, func(a, b CountJSON) int { return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Key, b.Key)) })
@@ -221,8 +335,8 @@ func median(hist map[int]int64, n int64) *float64 {
 
 // stateCounts lists every state in lifecycle order, then any state the
 // store holds that this version does not know.
-func stateCounts(groups []scene.Group) []CountJSON {
-	counts := groupCounts(groups)
+func stateCounts(states map[string]int64) []CountJSON {
+	counts := maps.Clone(states)
 	out := make([]CountJSON, 0, len(lifecycle))
 	for _, s := range lifecycle {
 		out = append(out, CountJSON{Key: string(s), Name: stateNames[s], Count: counts[string(s)]})
@@ -236,8 +350,8 @@ func stateCounts(groups []scene.Group) []CountJSON {
 
 // categoryCounts lists every built-in category in order, then any other
 // category the store holds.
-func categoryCounts(groups []scene.Group) []CountJSON {
-	counts := groupCounts(groups)
+func categoryCounts(categories map[string]int64) []CountJSON {
+	counts := maps.Clone(categories)
 	out := make([]CountJSON, 0, len(Categories))
 	for _, c := range Categories {
 		out = append(out, CountJSON{Key: c.Code, Name: c.Name, Count: counts[c.Code]})
@@ -245,14 +359,6 @@ func categoryCounts(groups []scene.Group) []CountJSON {
 	}
 	for _, k := range slices.Sorted(maps.Keys(counts)) {
 		out = append(out, CountJSON{Key: k, Name: scene.T(k, k), Count: counts[k]})
-	}
-	return out
-}
-
-func groupCounts(groups []scene.Group) map[string]int64 {
-	out := make(map[string]int64, len(groups))
-	for _, g := range groups {
-		out[g.Key] += g.Count
 	}
 	return out
 }

@@ -3,10 +3,13 @@ package issuesupervision_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -386,5 +389,67 @@ func TestExportFormulaText(t *testing.T) {
 	formula, _ := f.GetCellFormula("督事事项", "E2")
 	if v != addr || formula != "" {
 		t.Errorf("Excel address = %q, formula %q; want the text and no formula", v, formula)
+	}
+}
+
+// The figures the scene keeps as it goes equal the figures counted afresh
+// from the issues, after reports (some at once), every kind of move, a
+// linked report, a follow-up, an overdue deadline and a calendar edit.
+func TestStatsKeptEqualRecount(t *testing.T) {
+	s, deputy, staff, g := seedHaishu(t)
+	lat, lng := 29.8683, 121.5440
+	report := func(cat, address, linkTo string) string {
+		var out is.IssueJSON
+		r := s.h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: cat, Description: "问题",
+			Lat: &lat, Lng: &lng, Address: address, LinkTo: linkTo}).Do()
+		if r.Status != http.StatusCreated {
+			t.Fatalf("report: %s", r)
+		}
+		r.Decode(t, &out)
+		return out.ID
+	}
+	act := func(id string, as *scene.Principal, in is.ActionInput) {
+		t.Helper()
+		if r := s.h.Request(http.MethodPost, "/issues/"+id+"/actions").As(as).JSON(in).Do(); r.Status != http.StatusOK {
+			t.Fatalf("%s %s: %s", id, in.Action, r)
+		}
+	}
+	var wg sync.WaitGroup
+	ids := make([]string, 12)
+	for i := range ids {
+		wg.Go(func() { ids[i] = report(is.Categories[i%len(is.Categories)].Code, fmt.Sprintf("海曙区月湖街道%d号", i), "") })
+	}
+	wg.Wait()
+	linked := report(is.Categories[0].Code, "海曙区月湖街道0号", ids[0])
+	act(ids[0], staff, is.ActionInput{Action: is.ActAccept})
+	act(ids[0], staff, is.ActionInput{Action: is.ActAnswer, Note: "已处理"}) // answers the linked one too
+	act(linked, deputy, is.ActionInput{Action: is.ActReopen, Note: "未处理完"})
+	act(ids[1], staff, is.ActionInput{Action: is.ActReject, Note: "不属实"})
+	act(ids[2], deputy, is.ActionInput{Action: is.ActWithdraw})
+	act(ids[3], deputy, is.ActionInput{Action: is.ActFollowUp, Note: "请尽快"})
+	act(g, deputy, is.ActionInput{Action: is.ActConfirm})
+	if err := s.h.RunJob("haishu", "deadline", map[string]string{"ID": ids[4]}); err != nil {
+		t.Fatal(err)
+	}
+	cal := map[string]any{"days": map[string]any{"2026-03-09": map[string]string{"kind": "holiday", "name": "台风停工"}}}
+	if r := s.h.Request(http.MethodPut, "/calendar").As(staff).JSON(cal).Do(); r.Status != http.StatusOK {
+		t.Fatalf("calendar: %s", r)
+	}
+	act(ids[5], staff, is.ActionInput{Action: is.ActAccept})
+
+	var kept, counted is.StatsJSON
+	s.h.Request(http.MethodGet, "/stats").As(staff).Do().Decode(t, &kept)
+	if r := s.h.Request(http.MethodPost, "/stats/recount").As(staff).Do(); r.Status != http.StatusOK {
+		t.Fatalf("recount: %s", r)
+	} else {
+		r.Decode(t, &counted)
+	}
+	if kept.Total != 7+13 || kept.OverdueOpen != 2 {
+		t.Errorf("kept: total %d, overdue open %d, want 20, 2", kept.Total, kept.OverdueOpen)
+	}
+	k, _ := json.Marshal(kept)
+	c, _ := json.Marshal(counted)
+	if !bytes.Equal(k, c) {
+		t.Errorf("kept figures differ from a recount:\nkept    %s\ncounted %s", k, c)
 	}
 }
