@@ -56,6 +56,7 @@ func sceneBinariesB(t testing.TB) string {
 			{"-o", filepath.Join(binDir, "listener"), "../core/pluginhost/testdata/listener"},
 			{"-o", filepath.Join(binDir, "issues"), "../cmd/renda-issues"},
 			{"-o", filepath.Join(binDir, "gridsim"), "../cmd/gridsim"},
+			{"-o", filepath.Join(binDir, "voting"), "../cmd/renda-voting"},
 		}
 		for _, b := range builds {
 			out, err := exec.Command("go", append([]string{"build"}, b...)...).CombinedOutput()
@@ -307,6 +308,14 @@ func TestKillScene(t *testing.T) {
 	for _, id := range acked {
 		if r := e.Do(http.MethodGet, base+"/notices/"+id, staff, nil); r.Code != http.StatusOK {
 			t.Errorf("acknowledged notice %s lost: %d", id, r.Code)
+		}
+	}
+	// The platform console counts the restart.
+	var rl api.ReleaseListJSON
+	e.Do(http.MethodGet, "/api/v1/platform/scenes", e.Tokens["ningbo/platform_admin"], nil).JSON(t, &rl)
+	for _, r := range rl.Items {
+		if r.ID == noticeboard.ID && (r.State != "up" || r.RestartsLastHour != 1) {
+			t.Errorf("catalog after one crash: %+v, want up with 1 restart in the last hour", r)
 		}
 	}
 	t.Logf("statuses %v; %d acknowledged; back after %v", codes, len(acked), back)

@@ -405,14 +405,25 @@ type Voter struct {
 	RoundID  string          `json:"round_id"`
 	DeputyID string          `json:"deputy_id"`
 	Channel  string          `json:"channel"`
-	Ballot   json.RawMessage `json:"ballot,omitempty"`
-	Receipt  string          `json:"receipt,omitempty"`
+	Ballot   string `json:"ballot,omitempty"`
+	Receipt  string `json:"receipt,omitempty"`
 }
 
-// urnBallot is a sealed ballot waiting in the urn for the count.
+// urnBallot is a sealed ballot waiting in the urn for the count. The ballot is kept as a JSON
+// string: PostgreSQL's jsonb would re-format an object, and the receipt is over exact bytes.
 type urnBallot struct {
 	RoundID string `json:"round_id"`
-	ballot.Sealed
+	Ballot  string `json:"ballot"`
+	Salt    string `json:"salt"`
+	Receipt string `json:"receipt"`
+}
+
+func toUrn(roundID string, s ballot.Sealed) urnBallot {
+	return urnBallot{RoundID: roundID, Ballot: string(s.Ballot), Salt: s.Salt, Receipt: s.Receipt}
+}
+
+func (u urnBallot) sealed() ballot.Sealed {
+	return ballot.Sealed{Ballot: json.RawMessage(u.Ballot), Salt: u.Salt, Receipt: u.Receipt}
 }
 
 type castIn struct {
@@ -477,12 +488,12 @@ func (sv *service) cast(ctx context.Context, r *scene.Request) (*scene.Response,
 	}
 	v := Voter{RoundID: rd.ID, DeputyID: deputy, Channel: "online"}
 	if !b.Secret {
-		v.Ballot, v.Receipt = sealed.Ballot, sealed.Receipt
+		v.Ballot, v.Receipt = string(sealed.Ballot), sealed.Receipt
 	}
 	it := &item{needOpen: true, voter: voterID(rd.ID, deputy), online: 1,
 		writes: []scene.Write{
 			{Op: "create", Collection: colVoters, ID: voterID(rd.ID, deputy), Data: v},
-			{Op: "create", Collection: colUrn, ID: urnID(), Data: urnBallot{RoundID: rd.ID, Sealed: sealed}},
+			{Op: "create", Collection: colUrn, ID: urnID(), Data: toUrn(rd.ID, sealed)},
 		}}
 	if err := sv.commit.submit(ctx, r.Host, r.Tenant.Slug, rd.ID, it); err != nil {
 		return nil, err

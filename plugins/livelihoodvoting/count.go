@@ -2,6 +2,7 @@ package livelihoodvoting
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -41,10 +42,39 @@ type ResultLine struct {
 	Adopted    bool   `json:"adopted"`
 }
 
-// entryDoc is a chain entry as stored: one document per ballot.
+// entryDoc is a chain entry as stored: one document per ballot, the ballot kept as a JSON
+// string so that its hashed bytes survive jsonb.
 type entryDoc struct {
 	RoundID string `json:"round_id"`
-	ballot.Entry
+	Seq     int64  `json:"seq"`
+	Ballot  string `json:"ballot"`
+	Receipt string `json:"receipt"`
+	Salt    string `json:"salt"`
+	Prev    string `json:"prev"`
+	Hash    string `json:"hash"`
+}
+
+func toEntryDoc(roundID string, e ballot.Entry) entryDoc {
+	return entryDoc{RoundID: roundID, Seq: e.Seq, Ballot: string(e.Ballot), Receipt: e.Receipt, Salt: e.Salt, Prev: e.Prev, Hash: e.Hash}
+}
+
+// readEntry reads a stored entry as it is, however it was changed: a field of the wrong type is
+// kept as its raw JSON, so that verification reports the entry as edited rather than failing.
+func readEntry(d *scene.Document) ballot.Entry {
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(d.Data, &raw)
+	text := func(k string) string {
+		var s string
+		if json.Unmarshal(raw[k], &s) != nil {
+			return string(raw[k])
+		}
+		return s
+	}
+	var seq int64
+	if json.Unmarshal(raw["seq"], &seq) != nil {
+		seq = -1
+	}
+	return ballot.Entry{Seq: seq, Ballot: json.RawMessage(text("ballot")), Receipt: text("receipt"), Salt: text("salt"), Prev: text("prev"), Hash: text("hash")}
 }
 
 func entryID(roundID string, seq int64) string { return fmt.Sprintf("%s.%07d", roundID, seq) }
@@ -145,7 +175,7 @@ func (sv *service) tally(ctx context.Context, h scene.Host, rd *RoundJSON, deadl
 		if err := d.Decode(&u); err != nil {
 			return false, err
 		}
-		sealed[i] = u.Sealed
+		sealed[i] = u.sealed()
 	}
 	entries, err := ballot.Build(sealed)
 	if err != nil {
@@ -161,7 +191,7 @@ func (sv *service) tally(ctx context.Context, h scene.Host, rd *RoundJSON, deadl
 		}
 		var writes []scene.Write
 		for _, e := range entries[start:min(start+100, len(entries))] {
-			writes = append(writes, scene.Write{Op: "create", Collection: colEntries, ID: entryID(rd.ID, e.Seq), Data: entryDoc{RoundID: rd.ID, Entry: e}})
+			writes = append(writes, scene.Write{Op: "create", Collection: colEntries, ID: entryID(rd.ID, e.Seq), Data: toEntryDoc(rd.ID, e)})
 		}
 		if _, err := h.Store().Batch(ctx, writes, nil); err != nil {
 			return false, err
@@ -282,11 +312,7 @@ func loadEntries(ctx context.Context, h scene.Host, roundID string) ([]ballot.En
 	}
 	out := make([]ballot.Entry, len(docs))
 	for i, d := range docs {
-		var e entryDoc
-		if err := d.Decode(&e); err != nil {
-			return nil, err
-		}
-		out[i] = e.Entry
+		out[i] = readEntry(d)
 	}
 	return out, nil
 }

@@ -1,7 +1,6 @@
 package livelihoodvoting
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -23,9 +22,9 @@ import (
 type PaperBallot struct {
 	RoundID   string          `json:"round_id"`
 	DeputyID  string          `json:"deputy_id,omitempty"`
-	Ballot    json.RawMessage `json:"ballot"`
-	EnteredBy string          `json:"entered_by"`
-	At        time.Time       `json:"at"`
+	Ballot    string    `json:"ballot"`
+	EnteredBy string    `json:"entered_by"`
+	At        time.Time `json:"at"`
 }
 
 // PaperJSON is a pending paper ballot as the API shows it.
@@ -178,7 +177,7 @@ func (sv *service) enterPaper(ctx context.Context, r *scene.Request) (*scene.Res
 		}
 		id = paperID(rd.ID, in.DeputyID)
 	}
-	p := PaperBallot{RoundID: rd.ID, DeputyID: in.DeputyID, Ballot: raw, EnteredBy: r.Principal.UserID, At: time.Now().UTC()}
+	p := PaperBallot{RoundID: rd.ID, DeputyID: in.DeputyID, Ballot: string(raw), EnteredBy: r.Principal.UserID, At: time.Now().UTC()}
 	if _, err := r.Host.Store().Create(ctx, colPaper, id, p); err != nil {
 		if pr, isP := scene.AsProblem(err); isP && pr.Code == scene.CodeConflict {
 			return nil, scene.Conflict("paper.exists", scene.T("该代表的纸质选票已录入，待复核。", "This deputy's paper ballot is already entered and waits for confirmation."))
@@ -251,12 +250,12 @@ func (sv *service) confirmPaper(ctx context.Context, r *scene.Request) (*scene.R
 		return nil, scene.Forbidden("paper.same_person", scene.T("复核须由另一名工作人员进行。", "A second staff member must confirm a paper ballot."))
 	}
 	raw, err := ballot.Canonical(in.ballot())
-	if err != nil || !bytes.Equal(raw, p.Ballot) {
+	if err != nil || string(raw) != p.Ballot {
 		return nil, scene.Conflict("paper.mismatch", scene.T("两次录入不一致，请核对纸质选票；不一致的录入可作废后重录。",
 			"The two entries differ; check the paper ballot. A wrong entry can be discarded and keyed in again."))
 	}
 	var bal ballot.Ballot
-	if err := json.Unmarshal(p.Ballot, &bal); err != nil {
+	if err := json.Unmarshal([]byte(p.Ballot), &bal); err != nil {
 		return nil, err
 	}
 	sealed, err := ballot.Seal(bal)
@@ -265,7 +264,7 @@ func (sv *service) confirmPaper(ctx context.Context, r *scene.Request) (*scene.R
 	}
 	it := &item{paperBallots: 1, writes: []scene.Write{
 		{Op: "delete", Collection: colPaper, ID: pid, Version: ver},
-		{Op: "create", Collection: colUrn, ID: urnID(), Data: urnBallot{RoundID: rd.ID, Sealed: sealed}}}}
+		{Op: "create", Collection: colUrn, ID: urnID(), Data: toUrn(rd.ID, sealed)}}}
 	it.recheck = func(ctx context.Context, h scene.Host) error {
 		_, _, err := loadPaper(ctx, h, rd.ID, pid)
 		return err
@@ -274,7 +273,7 @@ func (sv *service) confirmPaper(ctx context.Context, r *scene.Request) (*scene.R
 		vid := voterID(rd.ID, p.DeputyID)
 		it.voter, it.paper = vid, 1
 		it.writes = append(it.writes, scene.Write{Op: "create", Collection: colVoters, ID: vid,
-			Data: Voter{RoundID: rd.ID, DeputyID: p.DeputyID, Channel: "paper", Ballot: sealed.Ballot, Receipt: sealed.Receipt}})
+			Data: Voter{RoundID: rd.ID, DeputyID: p.DeputyID, Channel: "paper", Ballot: string(sealed.Ballot), Receipt: sealed.Receipt}})
 	}
 	if err := sv.commit.submit(ctx, r.Host, r.Tenant.Slug, rd.ID, it); err != nil {
 		if err == errAlreadyVoted {

@@ -58,9 +58,10 @@ func TestSealedChain(t *testing.T) {
 		reason ballot.Reason
 	}{
 		{"ballot edited, hash kept", func(es []ballot.Entry) []ballot.Entry {
-			es[1].Ballot = json.RawMessage(`{"choices":{"a":"approve"}}`)
-			if string(es[1].Ballot) == string(sealed[0].Ballot) {
+			if string(es[1].Ballot) == `{"choices":{"a":"approve"}}` {
 				es[1].Ballot = json.RawMessage(`{"choices":{"a":"oppose"}}`)
+			} else {
+				es[1].Ballot = json.RawMessage(`{"choices":{"a":"approve"}}`)
 			}
 			return es
 		}, ballot.ReasonEdited},
