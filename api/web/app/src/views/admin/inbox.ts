@@ -1,0 +1,9 @@
+export interface Notification {
+  id: string
+  source: string
+  title: string
+  body: string
+  link?: string
+  created_at: string
+  read_at?: string
+}
