@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,7 +34,10 @@ type MeJSON struct {
 	DeputyID    string     `json:"deputy_id,omitempty"`
 	Tenant      TenantJSON `json:"tenant"`
 	Roles       []string   `json:"roles"`
-	Platform    bool       `json:"platform_admin"`
+	// Permissions are the core permissions ("object:action") the caller
+	// holds in their congress; a scene's are in GET /t/{tenant}/me/scenes.
+	Permissions []string `json:"permissions"`
+	Platform    bool     `json:"platform_admin"`
 }
 
 // PasswordChange replaces the caller's password.
@@ -63,6 +67,11 @@ func (s *Server) authRoutes() []Route {
 }
 
 func (s *Server) login(c *fiber.Ctx) error {
+	// Only JSON: an HTML form on another site cannot send it, so it cannot
+	// sign a browser into the attacker's account (login CSRF).
+	if ct, _, _ := strings.Cut(string(c.Request().Header.ContentType()), ";"); !strings.EqualFold(strings.TrimSpace(ct), fiber.MIMEApplicationJSON) {
+		return core.Errorf(core.EINVALID, "body.content_type")
+	}
 	var in LoginRequest
 	if err := bind(c, &in); err != nil {
 		return err
@@ -86,6 +95,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		Name: sessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
 		HTTPOnly: true, Secure: s.cfg.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode,
 	})
+	s.setCSRFCookie(c, sess.Token, false)
 	me, err := s.meOf(c, p, t)
 	if err != nil {
 		return err
@@ -102,13 +112,24 @@ func (s *Server) meOf(c *fiber.Ctx, p *core.Principal, t *tenants.Tenant) (MeJSO
 	if err != nil {
 		return MeJSON{}, err
 	}
+	perms := []string{}
+	for _, perm := range core.CorePermissions {
+		ok, err := s.svc.Authz.Enforce(c.UserContext(), p.UserID, t, perm)
+		if err != nil {
+			return MeJSON{}, err
+		}
+		if ok {
+			perms = append(perms, perm.String())
+		}
+	}
 	return MeJSON{UserID: p.UserID, Username: p.Username, DisplayName: p.DisplayName, Kind: string(p.Kind),
-		DeputyID: p.DeputyID, Tenant: tenantJSON(t), Roles: roles, Platform: platform}, nil
+		DeputyID: p.DeputyID, Tenant: tenantJSON(t), Roles: roles, Permissions: perms, Platform: platform}, nil
 }
 
 func (s *Server) clearCookie(c *fiber.Ctx) {
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
 		HTTPOnly: true, Secure: s.cfg.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode})
+	s.setCSRFCookie(c, "", true)
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {

@@ -166,6 +166,11 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	if fromCookie(c) {
+		if err := s.checkCSRF(c, tok); err != nil {
+			return err
+		}
+	}
 	c.Locals(localHome, home)
 	setCtx(c, func(ctx context.Context) context.Context { return core.WithPrincipal(ctx, p) })
 	return c.Next()

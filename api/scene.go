@@ -59,6 +59,9 @@ type SceneJSON struct {
 	Title       scene.Text      `json:"title"`
 	Description scene.Text      `json:"description"`
 	Settings    json.RawMessage `json:"settings"`
+	// SettingsSchema is the JSON Schema of Settings (absent when the scene
+	// has no settings): the console's settings form.
+	SettingsSchema json.RawMessage `json:"settings_schema,omitempty"`
 	// AllowedHosts are the hosts the scene may call for this congress.
 	AllowedHosts []string  `json:"allowed_hosts"`
 	UpdatedAt    time.Time `json:"updated_at"`
@@ -87,9 +90,12 @@ type ReleaseJSON struct {
 	InstalledAt time.Time  `json:"installed_at"`
 	State       string     `json:"state"`
 	PID         int        `json:"pid,omitempty"`
-	Restarts    int        `json:"restarts"`
-	LastError   string     `json:"last_error,omitempty"`
-	Tenants     []string   `json:"tenants"`
+	// Restarts counts restarts within the supervisor's give-up window (a
+	// minute); RestartsLastHour those of the last hour.
+	Restarts         int      `json:"restarts"`
+	RestartsLastHour int      `json:"restarts_last_hour"`
+	LastError        string   `json:"last_error,omitempty"`
+	Tenants          []string `json:"tenants"`
 }
 
 // ReleaseListJSON is the catalog.
@@ -145,6 +151,9 @@ func sceneJSON(ts *core.TenantScene, rel *pluginhost.Release) SceneJSON {
 	}
 	if rel != nil {
 		j.Title, j.Description = rel.Manifest.Title, rel.Manifest.Description
+		if rel.Manifest.Settings != "" {
+			j.SettingsSchema = json.RawMessage(rel.Manifest.Settings)
+		}
 	}
 	return j
 }
@@ -245,7 +254,7 @@ func (s *Server) listReleases(c *fiber.Ctx) error {
 			tl = []string{}
 		}
 		out.Items = append(out.Items, ReleaseJSON{ID: r.SceneID, Version: r.Version, SHA256: r.SHA256, Title: r.Manifest.Title,
-			InstalledAt: r.InstalledAt, State: string(st.State), PID: st.PID, Restarts: st.Restarts, LastError: st.LastErr, Tenants: tl})
+			InstalledAt: r.InstalledAt, State: string(st.State), PID: st.PID, Restarts: st.Restarts, RestartsLastHour: st.RestartsLastHour, LastError: st.LastErr, Tenants: tl})
 	}
 	return c.JSON(out)
 }

@@ -54,6 +54,8 @@ var catalog = map[string]text{
 	"auth.bad_token":       {"登录已失效，请重新登录。", "Your sign-in is no longer valid; sign in again."},
 	"auth.forbidden":       {"您没有执行此操作的权限。", "You do not have permission to do this."},
 	"auth.wrong_tenant":    {"您的账号不属于该人大。", "Your account does not belong to this congress."},
+	"auth.csrf": {"请求缺少有效的防跨站令牌（X-Renda-CSRF），请刷新页面后重试。",
+		"The request lacks a valid anti-forgery token (X-Renda-CSRF); reload the page and try again."},
 
 	// Users and service accounts.
 	"user.not_found":               {"找不到该用户。", "No such user."},

@@ -120,6 +120,9 @@ type proc struct {
 	conn *scene.Client
 	// restarts are the times of recent restarts, for giving up.
 	restarts []time.Time
+	// lastHour are the restarts of the last hour, for the console; a
+	// reset after a failure keeps them.
+	lastHour []time.Time
 	lastErr  string
 	pid      int
 	wake     chan struct{}
@@ -133,7 +136,9 @@ type Status struct {
 	State    State
 	PID      int
 	Restarts int // in the last RestartWindow
-	LastErr  string
+	// RestartsLastHour counts the restarts of the last hour.
+	RestartsLastHour int
+	LastErr          string
 }
 
 func key(id, version string) string { return id + "@" + version }
@@ -355,7 +360,18 @@ func (s *Supervisor) allowRestart(p *proc) bool {
 		return false
 	}
 	p.restarts = append(p.restarts, time.Now())
+	p.lastHour = append(recent(p.lastHour, time.Hour), time.Now())
 	return true
+}
+
+// recent keeps the times within d of now.
+func recent(ts []time.Time, d time.Duration) []time.Time {
+	cutoff := time.Now().Add(-d)
+	i := 0
+	for i < len(ts) && !ts[i].After(cutoff) {
+		i++
+	}
+	return ts[i:]
 }
 
 // Reset lets a failed scene be started again.
@@ -380,7 +396,9 @@ func (s *Supervisor) Statuses() []Status {
 	out := make([]Status, 0, len(s.procs))
 	for _, p := range s.procs {
 		p.mu.Lock()
-		out = append(out, Status{SceneID: p.rel.SceneID, Version: p.rel.Version, State: p.st, PID: p.pid, Restarts: len(p.restarts), LastErr: p.lastErr})
+		p.lastHour = recent(p.lastHour, time.Hour)
+		out = append(out, Status{SceneID: p.rel.SceneID, Version: p.rel.Version, State: p.st, PID: p.pid, Restarts: len(p.restarts),
+			RestartsLastHour: len(p.lastHour), LastErr: p.lastErr})
 		p.mu.Unlock()
 	}
 	return out

@@ -1,0 +1,103 @@
+package api_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/renda-platform/renda/api"
+	"github.com/renda-platform/renda/plugins/noticeboard"
+	"github.com/renda-platform/renda/plugins/scene"
+)
+
+func pageIDs(s api.ConsoleSceneJSON) []string {
+	var ids []string
+	for _, p := range s.Pages {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+func pageOf(s api.ConsoleSceneJSON, id string) *scene.Page {
+	for i := range s.Pages {
+		if s.Pages[i].ID == id {
+			return &s.Pages[i]
+		}
+	}
+	return nil
+}
+
+// TestMyScenes: the console learns from a real scene process which pages
+// each caller may see: staff get the notice board's forms, dashboard and
+// delete actions; deputies read only; a congress that did not enable it
+// lists nothing.
+func TestMyScenes(t *testing.T) {
+	for _, d := range []string{"sqlite", "postgres"} {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			e := sceneEnv(t, d, "noticeboard-1.0.0")
+			enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+			mine := func(slug, role string) api.ConsoleSceneJSON {
+				t.Helper()
+				r := e.Do(http.MethodGet, "/api/v1/t/"+slug+"/me/scenes", e.Tokens[slug+"/"+role], nil)
+				if r.Code != http.StatusOK {
+					t.Fatalf("%s/%s: %d %s", slug, role, r.Code, r.Body)
+				}
+				var l api.ConsoleSceneListJSON
+				r.JSON(t, &l)
+				if len(l.Items) != 1 {
+					t.Fatalf("%s/%s: %d scenes, want the notice board", slug, role, len(l.Items))
+				}
+				return l.Items[0]
+			}
+
+			staff := mine("haishu", "staff")
+			if staff.ID != noticeboard.ID || staff.Version != "1.0.0" || staff.Title.ZH != "公告栏" || staff.Title.EN != "Notice board" {
+				t.Errorf("staff's scene: %+v", staff)
+			}
+			if want := []string{"notices", "notice", "new-notice", "edit-notice", "overview"}; !slices.Equal(pageIDs(staff), want) {
+				t.Errorf("staff's pages %v, want %v", pageIDs(staff), want)
+			}
+			if !slices.Equal(staff.Permissions, []string{"notices:read", "notices:write"}) {
+				t.Errorf("staff's permissions %v", staff.Permissions)
+			}
+			if l := pageOf(staff, "notices").List; len(l.RowActions) != 1 || len(l.Actions) != 1 || l.Columns[0].Link != "notice" {
+				t.Errorf("staff's list: %+v", l)
+			}
+
+			deputy := mine("haishu", "deputy")
+			if want := []string{"notices", "notice"}; !slices.Equal(pageIDs(deputy), want) {
+				t.Errorf("deputy's pages %v, want %v", pageIDs(deputy), want)
+			}
+			if l := pageOf(deputy, "notices").List; len(l.RowActions) != 0 || len(l.Actions) != 0 || l.Columns[0].Link != "notice" {
+				t.Errorf("deputy's list keeps writes: %+v", l)
+			}
+			if d := pageOf(deputy, "notice").Detail; len(d.Actions) != 0 {
+				t.Errorf("deputy's detail actions %+v, want none", d.Actions)
+			}
+			// What a deputy does not see, they cannot do either.
+			if r := e.Do(http.MethodGet, "/api/v1/t/haishu/scenes/"+noticeboard.ID+"/stats", e.Tokens["haishu/norole"], nil); r.Code != http.StatusForbidden {
+				t.Errorf("stats without a role: %d", r.Code)
+			}
+			if got := mine("haishu", "norole"); len(got.Pages) != 0 || len(got.Permissions) != 0 {
+				t.Errorf("a user without roles sees %v (%v)", pageIDs(got), got.Permissions)
+			}
+			// Staff's view did not leak into the deputy's: the release's
+			// manifest is unchanged.
+			if again := mine("haishu", "staff"); len(pageOf(again, "notices").List.RowActions) != 1 {
+				t.Error("filtering for the deputy changed the manifest")
+			}
+
+			r := e.Do(http.MethodGet, "/api/v1/t/jiangbei/me/scenes", e.Tokens["jiangbei/staff"], nil)
+			var l api.ConsoleSceneListJSON
+			r.JSON(t, &l)
+			if r.Code != http.StatusOK || len(l.Items) != 0 {
+				t.Errorf("jiangbei (not enabled): %d %s", r.Code, r.Body)
+			}
+			// Another congress's user may not list haishu's.
+			if r := e.Do(http.MethodGet, "/api/v1/t/haishu/me/scenes", e.Tokens["jiangbei/staff"], nil); r.Code != http.StatusForbidden {
+				t.Errorf("jiangbei staff on haishu: %d, want 403", r.Code)
+			}
+		})
+	}
+}
