@@ -35,7 +35,7 @@ type MeJSON struct {
 	Tenant      TenantJSON `json:"tenant"`
 	Roles       []string   `json:"roles"`
 	// Permissions are the core permissions ("object:action") the caller
-	// holds in their congress; a scene's are in GET /t/{tenant}/me/scenes.
+	// holds in their congress; a scene's are in GET /t/{tenant}/scene-pages.
 	Permissions []string `json:"permissions"`
 	Platform    bool     `json:"platform_admin"`
 }

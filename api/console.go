@@ -30,7 +30,7 @@ type ConsoleSceneListJSON struct {
 
 func (s *Server) consoleRoutes() []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/t/:tenant/me/scenes", Summary: "The scenes this congress runs, with the pages the caller may see", Tag: "scenes",
+		{Method: http.MethodGet, Path: "/t/:tenant/scene-pages", Summary: "The scenes this congress runs, with the pages the caller may see", Tag: "scenes",
 			Access: SignedIn(), Resp: ConsoleSceneListJSON{}, handler: s.myScenes},
 	}
 }

@@ -39,7 +39,7 @@ func TestMyScenes(t *testing.T) {
 			enable(t, e, noticeboard.ID, "1.0.0", "haishu")
 			mine := func(slug, role string) api.ConsoleSceneJSON {
 				t.Helper()
-				r := e.Do(http.MethodGet, "/api/v1/t/"+slug+"/me/scenes", e.Tokens[slug+"/"+role], nil)
+				r := e.Do(http.MethodGet, "/api/v1/t/"+slug+"/scene-pages", e.Tokens[slug+"/"+role], nil)
 				if r.Code != http.StatusOK {
 					t.Fatalf("%s/%s: %d %s", slug, role, r.Code, r.Body)
 				}
@@ -88,14 +88,14 @@ func TestMyScenes(t *testing.T) {
 				t.Error("filtering for the deputy changed the manifest")
 			}
 
-			r := e.Do(http.MethodGet, "/api/v1/t/jiangbei/me/scenes", e.Tokens["jiangbei/staff"], nil)
+			r := e.Do(http.MethodGet, "/api/v1/t/jiangbei/scene-pages", e.Tokens["jiangbei/staff"], nil)
 			var l api.ConsoleSceneListJSON
 			r.JSON(t, &l)
 			if r.Code != http.StatusOK || len(l.Items) != 0 {
 				t.Errorf("jiangbei (not enabled): %d %s", r.Code, r.Body)
 			}
 			// Another congress's user may not list haishu's.
-			if r := e.Do(http.MethodGet, "/api/v1/t/haishu/me/scenes", e.Tokens["jiangbei/staff"], nil); r.Code != http.StatusForbidden {
+			if r := e.Do(http.MethodGet, "/api/v1/t/haishu/scene-pages", e.Tokens["jiangbei/staff"], nil); r.Code != http.StatusForbidden {
 				t.Errorf("jiangbei staff on haishu: %d, want 403", r.Code)
 			}
 		})

@@ -103,7 +103,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	groups := [][]Route{
 		s.authRoutes(), s.platformRoutes(), s.tenantRoutes(), s.userRoutes(), s.serviceAccountRoutes(),
 		s.roleRoutes(), s.deputyRoutes(), s.dutyRoutes(), s.auditRoutes(), s.inboxRoutes(), s.departmentRoutes(),
-		s.consoleRoutes(),
+		s.consoleRoutes(), s.publicDeputyRoutes(),
 	}
 	if svc.Scenes != nil {
 		groups = append(groups, s.sceneRoutes())
