@@ -75,6 +75,7 @@ func New(version string) *scene.Scene {
 		},
 		Capabilities: []string{scene.CapStore, scene.CapEvents, scene.CapDuty, scene.CapAudit, scene.CapFiles,
 			scene.CapScheduler, scene.CapNotifications, scene.CapHTTP, scene.CapDirectory},
+		Pages: pages(),
 	})
 	sv := &service{}
 	s.Handle(http.MethodGet, "/categories", permRead, scene.T("问题类别", "Categories"), sv.categories)
