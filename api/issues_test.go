@@ -233,3 +233,80 @@ func TestOverdueEscalation(t *testing.T) {
 		t.Error("the issue is not flagged overdue in haishu")
 	}
 }
+
+// TestJointSupervisionAcrossCongresses runs joint supervision (联合督事)
+// through real processes: Haishu invites the city above and the township
+// below; the host carries the invitation to each (never to the sibling
+// district); the city accepts naming a deputy of its own, whose duty
+// archive the city writes; the answer comes back to Haishu.
+func TestJointSupervisionAcrossCongresses(t *testing.T) {
+	e := sceneEnv(t, "postgres", "issues")
+	enable(t, e, issuesupervision.ID, "0.1.0", "ningbo", "haishu", "jiangbei", "gulou")
+	_, haishuDeputy := deputyToken(t, e, "haishu", "王建国")
+	_, cityDeputy := deputyToken(t, e, "ningbo", "周海")
+	scene := func(slug string) string { return "/api/v1/t/" + slug + "/scenes/" + issuesupervision.ID }
+	staff := e.Tokens["haishu/staff"]
+
+	var line struct{ Items []map[string]string }
+	e.Do(http.MethodGet, scene("haishu")+"/joint/congresses", staff, nil).JSON(t, &line)
+	var slugs []string
+	for _, c := range line.Items {
+		slugs = append(slugs, c["slug"]+":"+c["relation"])
+	}
+	if strings.Join(slugs, ",") != "ningbo:ancestor,gulou:descendant" {
+		t.Errorf("Haishu's line: %v", slugs)
+	}
+	if r := e.Do(http.MethodPost, scene("haishu")+"/joint", staff, map[string]any{"title": "督事", "congresses": []string{"jiangbei"}}); r.Code != http.StatusBadRequest {
+		t.Errorf("inviting the sibling district: %d %s", r.Code, r.Body)
+	}
+	r := e.Do(http.MethodPost, scene("haishu")+"/joint", staff, map[string]any{"title": "月湖片区内涝联合督事",
+		"deputies": []map[string]string{{"id": haishuDeputy, "name": "王建国"}}, "congresses": []string{"ningbo", "gulou"}})
+	if r.Code != http.StatusCreated {
+		t.Fatalf("open: %d %s", r.Code, r.Body)
+	}
+	var a issuesupervision.ActivityJSON
+	r.JSON(t, &a)
+
+	invites := func(slug string) []issuesupervision.InvitationJSON {
+		var out struct{ Items []issuesupervision.InvitationJSON }
+		for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+			e.Do(http.MethodGet, scene(slug)+"/joint-invites", e.Tokens[slug+"/staff"], nil).JSON(t, &out)
+			if len(out.Items) > 0 {
+				break
+			}
+		}
+		return out.Items
+	}
+	city := invites("ningbo")
+	if len(city) != 1 || city[0].Origin != "haishu" || city[0].Title != "月湖片区内涝联合督事" {
+		t.Fatalf("the city's invitations: %+v", city)
+	}
+	if got := invites("gulou"); len(got) != 1 {
+		t.Errorf("the township's invitations: %+v", got)
+	}
+	var sib struct{ Items []issuesupervision.InvitationJSON }
+	e.Do(http.MethodGet, scene("jiangbei")+"/joint-invites", e.Tokens["jiangbei/staff"], nil).JSON(t, &sib)
+	if len(sib.Items) != 0 {
+		t.Errorf("the sibling district received %d invitations", len(sib.Items))
+	}
+
+	r = e.Do(http.MethodPost, scene("ningbo")+"/joint-invites/"+city[0].ID+"/answer", e.Tokens["ningbo/staff"],
+		map[string]any{"accept": true, "deputies": []map[string]string{{"id": cityDeputy, "name": "周海"}}})
+	if r.Code != http.StatusOK {
+		t.Fatalf("answer: %d %s", r.Code, r.Body)
+	}
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		e.Do(http.MethodGet, scene("haishu")+"/joint/"+a.ID, staff, nil).JSON(t, &a)
+		if a.Congresses[0].Status != "invited" {
+			break
+		}
+	}
+	if c := a.Congresses[0]; c.Slug != "ningbo" || c.Status != "accepted" || len(c.Deputies) != 1 || c.Deputies[0] != "周海" {
+		t.Errorf("Haishu's view of the city's answer: %+v", c)
+	}
+	var duty struct{ Items []core.DutyActivity }
+	e.Do(http.MethodGet, "/api/v1/t/ningbo/deputies/"+cityDeputy+"/activities", e.Tokens["ningbo/staff"], nil).JSON(t, &duty)
+	if len(duty.Items) != 1 || duty.Items[0].Kind != "joint.participate" || duty.Items[0].Scene != issuesupervision.ID {
+		t.Errorf("the city deputy's duty archive: %+v", duty.Items)
+	}
+}

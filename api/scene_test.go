@@ -727,3 +727,49 @@ func TestSceneIdempotencyAbandonedClaim(t *testing.T) {
 		t.Errorf("the next retry: %d replayed=%q, want the stored answer", again.Code, again.Header.Get("Idempotent-Replayed"))
 	}
 }
+
+// TestSceneRelayAlongTheLine: a scene relays an event to the congress above
+// and the one below, where the host records a copy naming the sender; an
+// event addressed to a sibling (or nowhere) is refused before anything is
+// written.
+func TestSceneRelayAlongTheLine(t *testing.T) {
+	e := sceneEnv(t, "postgres", "listener")
+	enable(t, e, "test.listener", "1.0.0", "ningbo", "haishu", "jiangbei", "gulou")
+	staff := e.Tokens["haishu/staff"]
+	count := func(slug string) string {
+		var out map[string]string
+		e.Do(http.MethodGet, "/api/v1/t/"+slug+"/scenes/test.listener/seen", e.Tokens[slug+"/staff"], nil).JSON(t, &out)
+		return out["count"]
+	}
+	for _, to := range []string{"jiangbei", "nowhere", "haishu"} {
+		if r := e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/test.listener/relay/"+to, staff, nil); r.Code != http.StatusBadRequest {
+			t.Errorf("relay to %s: %d %s", to, r.Code, r.Body)
+		}
+	}
+	if n := count("haishu"); n != "0" {
+		t.Errorf("refused relays wrote %s documents", n)
+	}
+	for _, to := range []string{"ningbo", "gulou"} {
+		if r := e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/test.listener/relay/"+to, staff, nil); r.Code != http.StatusNoContent {
+			t.Fatalf("relay to %s: %d %s", to, r.Code, r.Body)
+		}
+	}
+	pings := func(slug string) []string {
+		var out struct{ Origins []string }
+		for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+			e.Do(http.MethodGet, "/api/v1/t/"+slug+"/scenes/test.listener/pings", e.Tokens[slug+"/staff"], nil).JSON(t, &out)
+			if len(out.Origins) > 0 {
+				break
+			}
+		}
+		return out.Origins
+	}
+	for _, slug := range []string{"ningbo", "gulou"} {
+		if got := pings(slug); len(got) != 1 || got[0] != "haishu" {
+			t.Errorf("%s received %v, want one ping from haishu", slug, got)
+		}
+	}
+	if n := count("jiangbei"); n != "0" {
+		t.Errorf("the sibling district holds %s documents", n)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/renda-platform/renda/core"
@@ -34,6 +35,11 @@ const CoreSubscriber = "core"
 // escalates (Manifest.Escalates) up to the parent congress: durable and
 // retried like any delivery.
 const EscalateSubscriber = "escalate"
+
+// RelaySubscriberPrefix, followed by a congress's slug, is the delivery
+// that carries an event a scene relays (Manifest.Relays, EventDraft.To) to
+// a congress of its line: durable and retried like any delivery.
+const RelaySubscriberPrefix = "relay:"
 
 // CoreHandler consumes scene events inside the platform (at least once, so
 // it must apply each event id once).
@@ -147,6 +153,9 @@ func (h *Host) attempt(ctx context.Context, t *tenants.Tenant, d *core.Delivery)
 	if d.Subscriber == EscalateSubscriber {
 		return h.escalate(ctx, t, d.Event)
 	}
+	if slug, ok := strings.CutPrefix(d.Subscriber, RelaySubscriberPrefix); ok {
+		return h.relay(ctx, t, slug, d.Event)
+	}
 	if d.Subscriber == CoreSubscriber {
 		fn := h.coreHandler(d.Event.Type)
 		if fn == nil {
@@ -206,18 +215,45 @@ func (h *Host) escalate(ctx context.Context, t *tenants.Tenant, e core.SceneEven
 	if err != nil {
 		return err
 	}
-	if parent.Status != tenants.StatusActive {
+	return h.carry(ctx, t, parent, e)
+}
+
+// relay records an event of congress t in the congress slug names, if it
+// is still of t's line (the line is checked again: a congress may have
+// moved or been archived since the event was published). Otherwise the
+// event is dropped, as escalation drops it at a suspended parent.
+func (h *Host) relay(ctx context.Context, t *tenants.Tenant, slug string, e core.SceneEvent) error {
+	to, err := h.store.TenantBySlug(ctx, slug)
+	if err != nil {
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			h.log.Warn("relayed event dropped: no such congress", "tenant", t.Slug, "to", slug, "event", e.ID)
+			return nil
+		}
+		return err
+	}
+	if !to.IsAncestorOf(t) && !t.IsAncestorOf(to) {
+		h.log.Warn("relayed event dropped: not of the sender's line", "tenant", t.Slug, "to", slug, "event", e.ID)
 		return nil
 	}
-	pctx := core.WithPrincipal(tenants.WithScope(ctx, tenants.Home(parent)), systemPrincipal)
-	subs, err := h.subscribers(pctx, e.Type)
+	return h.carry(ctx, t, to, e)
+}
+
+// carry records a copy of congress from's event in congress to, naming
+// from as its origin, for to's scenes that subscribe to it. The platform
+// does this, not the scene: a congress never writes another's data.
+func (h *Host) carry(ctx context.Context, from, to *tenants.Tenant, e core.SceneEvent) error {
+	if to.Status != tenants.StatusActive {
+		return nil
+	}
+	tctx := core.WithPrincipal(tenants.WithScope(ctx, tenants.Home(to)), systemPrincipal)
+	subs, err := h.subscribers(tctx, e.Type)
 	if err != nil {
 		return err
 	}
 	if len(subs) == 0 {
 		return nil
 	}
-	if _, err := h.store.EscalateEvent(pctx, e, t.Slug, subs); err != nil {
+	if _, err := h.store.EscalateEvent(tctx, e, from.Slug, subs); err != nil {
 		return err
 	}
 	h.wakeDispatcher()

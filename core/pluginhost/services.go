@@ -27,6 +27,7 @@ type Store interface {
 	core.Transactor
 	ListTenants(ctx context.Context) ([]*tenants.Tenant, error)
 	TenantByID(ctx context.Context, id string) (*tenants.Tenant, error)
+	TenantBySlug(ctx context.Context, slug string) (*tenants.Tenant, error)
 	core.DeputyService
 	core.UserService
 	core.DutyService
@@ -304,7 +305,7 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 		}
 		for _, e := range events {
 			payload, _ := e.Payload.(json.RawMessage)
-			if _, err := s.publish(ctx, e.Type, payload); err != nil {
+			if _, err := s.publish(ctx, e.Type, payload, e.To...); err != nil {
 				return err
 			}
 		}
@@ -320,8 +321,8 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 }
 
 // publish writes an event to the outbox for every subscriber, in ctx's
-// transaction.
-func (s *services) publish(ctx context.Context, typ string, payload json.RawMessage) (string, error) {
+// transaction, and for every congress it is relayed to.
+func (s *services) publish(ctx context.Context, typ string, payload json.RawMessage, to ...string) (string, error) {
 	if !slices.Contains(s.man.Publishes, typ) {
 		return "", scene.Invalid(scene.Field("type", scene.T("事件类型“"+typ+"”未在清单中声明。", "Event type "+typ+" is not declared in the manifest.")))
 	}
@@ -331,6 +332,20 @@ func (s *services) publish(ctx context.Context, typ string, payload json.RawMess
 	}
 	if slices.Contains(s.man.Escalates, typ) {
 		subs = append(subs, EscalateSubscriber)
+	}
+	if len(to) > 0 {
+		if !slices.Contains(s.man.Relays, typ) {
+			return "", scene.Invalid(scene.Field("to", scene.T("事件类型“"+typ+"”未在清单中声明为可转送。", "Event type "+typ+" is not among the manifest's relays.")))
+		}
+		scope, _ := tenants.FromContext(ctx)
+		for _, slug := range to {
+			if _, err := s.relative(ctx, scope.Tenant, slug); err != nil {
+				return "", err
+			}
+			if sub := RelaySubscriberPrefix + slug; !slices.Contains(subs, sub) {
+				subs = append(subs, sub)
+			}
+		}
 	}
 	ev, err := s.store.PublishEvent(ctx, s.rel.SceneID, typ, payload, subs)
 	if err != nil {
@@ -393,6 +408,32 @@ func (s *services) Directory(ctx context.Context, tok, kind, query string, limit
 			}
 		}
 		return out, "", nil
+	case "congresses":
+		scope, _ := tenants.FromContext(ctx)
+		all, err := s.store.ListTenants(ctx)
+		if err != nil {
+			return nil, "", problemOf(err)
+		}
+		slugs := map[string]string{}
+		for _, t := range all {
+			slugs[t.ID] = t.Slug
+		}
+		var out []scene.DirectoryEntry
+		for _, t := range all {
+			rel := ""
+			switch {
+			case t.IsAncestorOf(scope.Tenant):
+				rel = "ancestor"
+			case scope.Tenant.IsAncestorOf(t):
+				rel = "descendant"
+			}
+			if rel == "" || t.Status != tenants.StatusActive {
+				continue
+			}
+			out = append(out, scene.DirectoryEntry{ID: t.Slug, Name: t.NameZH, Kind: string(t.Level),
+				Attributes: map[string]string{"relation": rel, "parent": slugs[t.ParentID], "name_en": t.NameEN}})
+		}
+		return out, "", nil
 	case "roles":
 		if s.roles == nil {
 			return nil, "", nil
@@ -407,7 +448,7 @@ func (s *services) Directory(ctx context.Context, tok, kind, query string, limit
 		}
 		return out, "", nil
 	}
-	return nil, "", scene.Invalid(scene.Field("kind", scene.T("目录种类须为 deputies、users、departments 或 roles。", "The kind must be deputies, users, departments or roles.")))
+	return nil, "", scene.Invalid(scene.Field("kind", scene.T("目录种类须为 deputies、users、departments、roles 或 congresses。", "The kind must be deputies, users, departments, roles or congresses.")))
 }
 
 func (s *services) RecordDuty(ctx context.Context, tok string, a scene.DutyActivity) (string, error) {
@@ -499,4 +540,15 @@ func problemOf(err error) error {
 		p.Fields = append(p.Fields, scene.Field(f.Path, scene.T(f.Msg.Render("zh-CN"), f.Msg.Render("en"))))
 	}
 	return p
+}
+
+// relative returns the congress slug names if it is of t's line (above or
+// below it) and active: the only congresses a scene may relay events to.
+func (s *services) relative(ctx context.Context, t *tenants.Tenant, slug string) (*tenants.Tenant, error) {
+	other, err := s.store.TenantBySlug(ctx, slug)
+	if err != nil || t == nil || other.Status != tenants.StatusActive || !other.IsAncestorOf(t) && !t.IsAncestorOf(other) {
+		return nil, scene.Invalid(scene.Field("to", scene.T("只能转送给本级以上或以下、正常运行的人大："+slug+"。",
+			"Events go only to active congresses above or below this one: "+slug+".")))
+	}
+	return other, nil
 }

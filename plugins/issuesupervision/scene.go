@@ -57,6 +57,8 @@ func New(version string) *scene.Scene {
 			}},
 			{Name: calendar},
 			{Name: summaries},
+			{Name: joint, Indexes: []scene.IndexedField{{Field: "status", Type: "string"}, {Field: "issue_id", Type: "string"}}},
+			{Name: jointInvite, Indexes: []scene.IndexedField{{Field: "status", Type: "string"}, {Field: "origin", Type: "string"}}},
 			{Name: escalations, Indexes: []scene.IndexedField{{Field: "origin", Type: "string"}, {Field: "category", Type: "string"}}},
 			{Name: messages, Indexes: []scene.IndexedField{
 				{Field: "deputy_id", Type: "string"}, {Field: "status", Type: "string"}, {Field: "caller", Type: "string"},
@@ -64,7 +66,10 @@ func New(version string) *scene.Scene {
 			}},
 		},
 		Settings:  settingsSchema,
-		Publishes: []string{EventReported, EventOverdue, EventDueSoon, EventClosed},
+		Publishes: []string{EventReported, EventOverdue, EventDueSoon, EventClosed, EventJointInvited, EventJointAnswered, EventJointConcluded},
+		// Joint supervision invites the congresses above and below, and
+		// hears their answers, by events the host carries along the line.
+		Relays: []string{EventJointInvited, EventJointAnswered, EventJointConcluded},
 		// Overdue issues go up to the congress above (督办), where the same
 		// scene lists them for its staff.
 		Escalates: []string{EventOverdue},
@@ -72,6 +77,12 @@ func New(version string) *scene.Scene {
 			{Kind: "issue.report", Title: scene.T("报告督事问题", "Reported an issue")},
 			{Kind: "issue.confirm", Title: scene.T("确认督事办理结果", "Confirmed an issue's outcome")},
 			{Kind: "issue.follow_up", Title: scene.T("跟进督办事项", "Followed up an issue")},
+			{Kind: "joint.participate", Title: scene.T("参加联合督事", "Took part in joint supervision")},
+			{Kind: "joint.visit", Title: scene.T("联合督事实地视察", "Joint supervision site visit")},
+			{Kind: "joint.meeting", Title: scene.T("联合督事座谈会议", "Joint supervision meeting")},
+			{Kind: "joint.finding", Title: scene.T("联合督事发现问题", "Joint supervision finding")},
+			{Kind: "joint.decision", Title: scene.T("联合督事督办决定", "Joint supervision decision")},
+			{Kind: "joint.follow_up", Title: scene.T("联合督事跟踪落实", "Joint supervision follow-up")},
 		},
 		Capabilities: []string{scene.CapStore, scene.CapEvents, scene.CapDuty, scene.CapAudit, scene.CapFiles,
 			scene.CapScheduler, scene.CapNotifications, scene.CapHTTP, scene.CapDirectory},
@@ -95,6 +106,7 @@ func New(version string) *scene.Scene {
 	s.OnJob("remind", "", sv.remind)
 	s.OnJob("deliver", "", sv.deliver)
 	s.OnJob("poll", "*/5 * * * *", sv.poll)
+	sv.registerJoint(s)
 	sv.registerStats(s)
 	sv.registerGeoReport(s)
 	return s

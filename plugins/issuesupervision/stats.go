@@ -187,7 +187,7 @@ func ownSummary(ctx context.Context, h scene.Host, force bool) (summary, error) 
 // write, so what it counts is not stored.
 func summariesBelow(ctx context.Context, st scene.Store) (map[string]summary, error) {
 	out := map[string]summary{}
-	if err := eachDoc(ctx, st, summaries, func(d *scene.Document) error {
+	if err := eachDoc(ctx, st, summaries, scene.Query{}, func(d *scene.Document) error {
 		if d.ID != summaryDoc {
 			return nil
 		}
@@ -204,7 +204,7 @@ func summariesBelow(ctx context.Context, st scene.Store) (map[string]summary, er
 	}
 	calendars := map[string]*workdays.Calendar{}
 	fresh := true
-	if err := eachDoc(ctx, st, calendar, func(d *scene.Document) error {
+	if err := eachDoc(ctx, st, calendar, scene.Query{}, func(d *scene.Document) error {
 		var c CalendarJSON
 		if err := d.Decode(&c); err != nil {
 			return err
@@ -238,7 +238,7 @@ func summariesBelow(ctx context.Context, st scene.Store) (map[string]summary, er
 	}
 	out = map[string]summary{}
 	plain := workdays.New()
-	err = eachDoc(ctx, st, issues, func(d *scene.Document) error {
+	err = eachDoc(ctx, st, issues, scene.Query{}, func(d *scene.Document) error {
 		var is Issue
 		if err := d.Decode(&is); err != nil {
 			return err
@@ -258,11 +258,12 @@ func summariesBelow(ctx context.Context, st scene.Store) (map[string]summary, er
 	return out, err
 }
 
-// eachDoc calls fn with every document of a collection, a page at a time.
-func eachDoc(ctx context.Context, st scene.Store, collection string, fn func(d *scene.Document) error) error {
-	cursor := ""
+// eachDoc calls fn with every document of a collection matching q's
+// filters, in q's sort order, a page at a time.
+func eachDoc(ctx context.Context, st scene.Store, collection string, q scene.Query, fn func(d *scene.Document) error) error {
+	q.Limit, q.Cursor = pageSize, ""
 	for {
-		docs, next, err := st.Query(ctx, collection, scene.Query{Limit: pageSize, Cursor: cursor})
+		docs, next, err := st.Query(ctx, collection, q)
 		if err != nil {
 			return err
 		}
@@ -274,33 +275,20 @@ func eachDoc(ctx context.Context, st scene.Store, collection string, fn func(d *
 		if next == "" || len(docs) == 0 {
 			return nil
 		}
-		cursor = next
+		q.Cursor = next
 	}
 }
 
 // eachIssue calls fn with every issue matching filters, in sort order (""
 // for the store's default), reading a page at a time.
 func eachIssue(ctx context.Context, st scene.Store, filters []scene.Filter, sort string, fn func(id string, is *Issue) error) error {
-	cursor := ""
-	for {
-		docs, next, err := st.Query(ctx, issues, scene.Query{Filters: filters, Sort: sort, Limit: pageSize, Cursor: cursor})
-		if err != nil {
+	return eachDoc(ctx, st, issues, scene.Query{Filters: filters, Sort: sort}, func(d *scene.Document) error {
+		var is Issue
+		if err := d.Decode(&is); err != nil {
 			return err
 		}
-		for _, d := range docs {
-			var is Issue
-			if err := d.Decode(&is); err != nil {
-				return err
-			}
-			if err := fn(d.ID, &is); err != nil {
-				return err
-			}
-		}
-		if next == "" || len(docs) == 0 {
-			return nil
-		}
-		cursor = next
-	}
+		return fn(d.ID, &is)
+	})
 }
 
 func areaCounts(areas map[string]int64) []CountJSON {

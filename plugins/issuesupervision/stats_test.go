@@ -417,7 +417,9 @@ func TestStatsKeptEqualRecount(t *testing.T) {
 	var wg sync.WaitGroup
 	ids := make([]string, 12)
 	for i := range ids {
-		wg.Go(func() { ids[i] = report(is.Categories[i%len(is.Categories)].Code, fmt.Sprintf("海曙区月湖街道%d号", i), "") })
+		wg.Go(func() {
+			ids[i] = report(is.Categories[i%len(is.Categories)].Code, fmt.Sprintf("海曙区月湖街道%d号", i), "")
+		})
 	}
 	wg.Wait()
 	linked := report(is.Categories[0].Code, "海曙区月湖街道0号", ids[0])

@@ -24,6 +24,12 @@ type Host interface {
 	Departments(ctx context.Context) ([]DirectoryEntry, error)
 	// Roles lists the tenant's roles (capability directory).
 	Roles(ctx context.Context) ([]DirectoryEntry, error)
+	// Congresses lists the active congresses of the tenant's line, those
+	// above it and those below it (capability directory): ID is the slug,
+	// Name the Chinese name, Kind the level (city, district, township),
+	// Attributes "relation" (ancestor or descendant), "parent" (the slug
+	// of the congress above it) and "name_en".
+	Congresses(ctx context.Context) ([]DirectoryEntry, error)
 	// RecordDuty adds to a deputy's duty archive (capability duty).
 	RecordDuty(ctx context.Context, a DutyActivity) (string, error)
 	// Audit records an action in the tenant's audit log (capability audit).
@@ -144,6 +150,10 @@ type Write struct {
 type EventDraft struct {
 	Type    string
 	Payload any
+	// To addresses the event to other congresses of the tenant's line (see
+	// Host.Congresses) by slug; its type must be among the manifest's
+	// Relays. Empty: published in the tenant only, as usual.
+	To []string
 }
 
 // DirectoryEntry is a deputy or user of the tenant.

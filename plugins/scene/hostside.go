@@ -90,7 +90,7 @@ func (s *hostServer) StoreBatch(ctx context.Context, in *pb.StoreBatchRequest) (
 	}
 	events := make([]EventDraft, len(in.GetEvents()))
 	for i, e := range in.GetEvents() {
-		events[i] = EventDraft{Type: e.GetType(), Payload: json.RawMessage(e.GetPayload())}
+		events[i] = EventDraft{Type: e.GetType(), Payload: json.RawMessage(e.GetPayload()), To: e.GetTo()}
 	}
 	docs, err := s.h.StoreBatch(ctx, in.GetCapability(), writes, events)
 	if err != nil {

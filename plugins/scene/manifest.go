@@ -77,7 +77,12 @@ type Manifest struct {
 	Subscribes  []string
 	// Escalates are event types (among Publishes) the host also delivers
 	// to the congress above, where Event.Origin names where they happened.
-	Escalates    []string
+	Escalates []string
+	// Relays are event types (among Publishes) the scene may address to
+	// other congresses of its line — those above it and those below it,
+	// never a sibling — with EventDraft.To; the host delivers each to the
+	// named congress, where Event.Origin names the sender.
+	Relays       []string
 	Collections  []Collection
 	Settings     string // JSON Schema of per-tenant settings; "" means none
 	DutyKinds    []DutyKind
@@ -205,6 +210,11 @@ func (m *Manifest) Validate() error {
 	for _, e := range m.Escalates {
 		if !slices.Contains(m.Publishes, e) {
 			add("escalates %q: not among publishes", e)
+		}
+	}
+	for _, e := range m.Relays {
+		if !slices.Contains(m.Publishes, e) {
+			add("relays %q: not among publishes", e)
 		}
 	}
 	for _, j := range m.Jobs {

@@ -60,6 +60,11 @@ func (h *remoteHost) Roles(ctx context.Context) ([]DirectoryEntry, error) {
 	return out, err
 }
 
+func (h *remoteHost) Congresses(ctx context.Context) ([]DirectoryEntry, error) {
+	out, _, err := h.directory(ctx, "congresses", "", 0, "")
+	return out, err
+}
+
 func (h *remoteHost) RecordDuty(ctx context.Context, a DutyActivity) (string, error) {
 	r, err := h.c.RecordDuty(ctx, &pb.RecordDutyRequest{Capability: h.cap, DeputyId: a.DeputyID, Kind: a.Kind, Ref: a.Ref,
 		Title: a.Title, OccurredAt: a.OccurredAt.UTC().Format(time.RFC3339Nano)})
@@ -187,7 +192,7 @@ func (s *remoteStore) Batch(ctx context.Context, writes []Write, events []EventD
 		if err != nil {
 			return nil, err
 		}
-		in.Events = append(in.Events, &pb.EventDraft{Type: e.Type, Payload: b})
+		in.Events = append(in.Events, &pb.EventDraft{Type: e.Type, Payload: b, To: e.To})
 	}
 	r, err := s.h.c.StoreBatch(ctx, in)
 	if err != nil {

@@ -207,8 +207,8 @@ type Event struct {
 	ID     string
 	Type   string
 	Source string
-	// Origin is the congress below where an escalated event happened; ""
-	// for the tenant's own events.
+	// Origin is the congress (slug) where an escalated or relayed event
+	// happened; "" for the tenant's own events.
 	Origin     string
 	Payload    json.RawMessage
 	OccurredAt string

@@ -37,6 +37,8 @@ type Published struct {
 	Type    string
 	Payload json.RawMessage
 	At      time.Time
+	// To are the congresses the event was relayed to (EventDraft.To).
+	To []string
 }
 
 // Notification is a message a scene put in users' inboxes.
@@ -123,7 +125,18 @@ func (f *fakeHost) stamp(events []scene.EventDraft) ([]Published, error) {
 		if err := f.writable(); err != nil {
 			return nil, err
 		}
-		out[i] = Published{ID: f.h.newID(), Type: e.Type, Payload: b, At: f.h.now()}
+		if len(e.To) > 0 {
+			if !slices.Contains(f.h.manifest.Relays, e.Type) {
+				return nil, invalidField("to", "事件类型“"+e.Type+"”未在清单中声明为可转送。", "Event type "+e.Type+" is not among the manifest's relays.")
+			}
+			line := f.h.congresses(f.tenant)
+			for _, to := range e.To {
+				if !slices.ContainsFunc(line, func(c scene.DirectoryEntry) bool { return c.ID == to }) {
+					return nil, invalidField("to", "只能转送给本级以上或以下的人大："+to+"。", "Events go only to congresses above or below this one: "+to+".")
+				}
+			}
+		}
+		out[i] = Published{ID: f.h.newID(), Type: e.Type, Payload: b, At: f.h.now(), To: e.To}
 	}
 	return out, nil
 }

@@ -7,8 +7,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 
 	"github.com/renda-platform/renda/plugins/scene"
 )
@@ -114,6 +116,66 @@ func (f *fakeHost) Roles(_ context.Context) ([]scene.DirectoryEntry, error) {
 		out = append(out, scene.DirectoryEntry{ID: r, Name: r, Kind: "role", Attributes: map[string]string{"builtin": "true"}})
 	}
 	return out, nil
+}
+
+// SetParent places congress child below parent, for Host.Congresses and
+// events relayed along the line (EventDraft.To).
+func (h *Harness) SetParent(child, parent string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.parents == nil {
+		h.parents = map[string]string{}
+	}
+	h.parents[child] = parent
+	h.tenant(child)
+	h.tenant(parent)
+}
+
+// Congresses implements scene.Host with the line SetParent drew: the
+// congresses above the tenant and those below it.
+func (f *fakeHost) Congresses(_ context.Context) ([]scene.DirectoryEntry, error) {
+	if err := f.enter(scene.CapDirectory); err != nil {
+		return nil, err
+	}
+	f.h.mu.Lock()
+	defer f.h.mu.Unlock()
+	return f.h.congresses(f.tenant), nil
+}
+
+// congresses lists the line of tenant, sorted by slug. Hold h.mu.
+func (h *Harness) congresses(tenant string) []scene.DirectoryEntry {
+	above := func(a, b string) bool { // a is above b
+		for p := h.parents[b]; p != ""; p = h.parents[p] {
+			if p == a {
+				return true
+			}
+		}
+		return false
+	}
+	var out []scene.DirectoryEntry
+	for _, slug := range slices.Sorted(maps.Keys(h.tenants)) {
+		rel := ""
+		switch {
+		case above(slug, tenant):
+			rel = "ancestor"
+		case above(tenant, slug):
+			rel = "descendant"
+		default:
+			continue
+		}
+		info := h.tenants[slug].info
+		level := info.Level
+		if level == "" {
+			level = "district"
+		}
+		name := info.NameZH
+		if name == "" {
+			name = slug
+		}
+		out = append(out, scene.DirectoryEntry{ID: slug, Name: name, Kind: level,
+			Attributes: map[string]string{"relation": rel, "parent": h.parents[slug], "name_en": info.NameEN}})
+	}
+	return out
 }
 
 // AddDepartment adds a government department to a tenant's directory.

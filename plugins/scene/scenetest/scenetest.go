@@ -66,6 +66,8 @@ type Harness struct {
 	seq     int
 	// web answers the scene's outbound HTTP (WithHTTP); nil refuses it.
 	web http.Handler
+	// parents maps a congress to the one above it (SetParent).
+	parents map[string]string
 }
 
 // tenantData is everything the fake host keeps for one tenant.

@@ -1,7 +1,9 @@
 // Command listener is a test scene that subscribes to the notice board's
 // notice.published events. While the file named by RENDA_TEST_CRASH_ONCE
 // does not exist, it creates it and crashes mid-delivery; after that it
-// applies each event once, keyed by the event id.
+// applies each event once, keyed by the event id. It also relays "ping"
+// events to other congresses (POST /relay/{to}) and records those it
+// receives with their origin (GET /pings).
 package main
 
 import (
@@ -21,7 +23,42 @@ func main() {
 		Title:        scene.T("事件订阅测试", "Event listener test"),
 		Permissions:  []scene.PermissionDef{{Object: "seen", Action: "read", Title: scene.T("查看", "Read"), DefaultRoles: []string{"tenant_admin", "staff"}}},
 		Collections:  []scene.Collection{{Name: "seen", Indexes: []scene.IndexedField{{Field: "type", Type: "string"}}}},
-		Capabilities: []string{scene.CapStore, scene.CapScheduler, scene.CapNotifications},
+		Capabilities: []string{scene.CapStore, scene.CapScheduler, scene.CapNotifications, scene.CapEvents},
+		Publishes:    []string{"ping"},
+		Relays:       []string{"ping"},
+	})
+	s.Handle(http.MethodPost, "/relay/{to}", "seen:read", scene.T("转送", "Relay"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		_, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: "seen", Data: map[string]string{"type": "sent"}}},
+			[]scene.EventDraft{{Type: "ping", To: []string{r.Param("to")}, Payload: map[string]string{"from": r.Tenant.Slug}}})
+		if err != nil {
+			return nil, err
+		}
+		return scene.NoContent()
+	})
+	s.OnEvent("ping", func(ctx context.Context, e *scene.Event) error {
+		if e.Origin == "" {
+			return nil
+		}
+		_, err := e.Host.Store().Create(ctx, "seen", e.ID, map[string]string{"type": "ping", "origin": e.Origin})
+		if p, ok := scene.AsProblem(err); ok && p.Code == scene.CodeConflict {
+			return nil
+		}
+		return err
+	})
+	s.Handle(http.MethodGet, "/pings", "seen:read", scene.T("收到的转送", "Pings received"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		docs, _, err := r.Host.Store().Query(ctx, "seen", scene.Query{Filters: []scene.Filter{scene.Eq("type", "ping")}, Limit: 100})
+		if err != nil {
+			return nil, err
+		}
+		var origins []string
+		for _, d := range docs {
+			var v struct{ Origin string }
+			if err := d.Decode(&v); err != nil {
+				return nil, err
+			}
+			origins = append(origins, v.Origin)
+		}
+		return scene.JSON(http.StatusOK, map[string]any{"origins": origins})
 	})
 	// POST /remind schedules the "remind" job 200 ms ahead; the job notifies
 	// the caller and records that it ran.

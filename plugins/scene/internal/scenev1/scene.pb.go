@@ -180,7 +180,10 @@ type Manifest struct {
 	Escalates []string `protobuf:"bytes,15,rep,name=escalates,proto3" json:"escalates,omitempty"`
 	// The scene's pages for the web console, as the JSON array of the page
 	// vocabulary (package scene, pages.go); "" for none (protocol 1).
-	PagesJson     string `protobuf:"bytes,16,opt,name=pages_json,json=pagesJson,proto3" json:"pages_json,omitempty"`
+	PagesJson string `protobuf:"bytes,16,opt,name=pages_json,json=pagesJson,proto3" json:"pages_json,omitempty"`
+	// Event types (among publishes) the scene may address to congresses of
+	// its line, above or below it (EventDraft.to) (protocol 1).
+	Relays        []string `protobuf:"bytes,17,rep,name=relays,proto3" json:"relays,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -325,6 +328,13 @@ func (x *Manifest) GetPagesJson() string {
 		return x.PagesJson
 	}
 	return ""
+}
+
+func (x *Manifest) GetRelays() []string {
+	if x != nil {
+		return x.Relays
+	}
+	return nil
 }
 
 type Route struct {
@@ -2631,9 +2641,12 @@ func (x *StoreBatchResponse) GetDocuments() []*Document {
 }
 
 type EventDraft struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Type          string                 `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
-	Payload       []byte                 `protobuf:"bytes,2,opt,name=payload,proto3" json:"payload,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Type    string                 `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	Payload []byte                 `protobuf:"bytes,2,opt,name=payload,proto3" json:"payload,omitempty"`
+	// Slugs of congresses of the tenant's line to deliver the event to (its
+	// type among the manifest's relays); empty: the tenant only.
+	To            []string `protobuf:"bytes,3,rep,name=to,proto3" json:"to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2678,6 +2691,13 @@ func (x *EventDraft) GetType() string {
 func (x *EventDraft) GetPayload() []byte {
 	if x != nil {
 		return x.Payload
+	}
+	return nil
+}
+
+func (x *EventDraft) GetTo() []string {
+	if x != nil {
+		return x.To
 	}
 	return nil
 }
@@ -3902,7 +3922,7 @@ const file_scene_proto_rawDesc = "" +
 	"\bmanifest\x18\x01 \x01(\v2\x18.renda.scene.v1.ManifestR\bmanifest\"+\n" +
 	"\x04Text\x12\x13\n" +
 	"\x05zh_cn\x18\x01 \x01(\tR\x04zhCn\x12\x0e\n" +
-	"\x02en\x18\x02 \x01(\tR\x02en\"\x93\x05\n" +
+	"\x02en\x18\x02 \x01(\tR\x02en\"\xab\x05\n" +
 	"\bManifest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12*\n" +
@@ -3924,7 +3944,8 @@ const file_scene_proto_rawDesc = "" +
 	"\fcapabilities\x18\x0e \x03(\tR\fcapabilities\x12\x1c\n" +
 	"\tescalates\x18\x0f \x03(\tR\tescalates\x12\x1d\n" +
 	"\n" +
-	"pages_json\x18\x10 \x01(\tR\tpagesJson\"\x9b\x01\n" +
+	"pages_json\x18\x10 \x01(\tR\tpagesJson\x12\x16\n" +
+	"\x06relays\x18\x11 \x03(\tR\x06relays\"\x9b\x01\n" +
 	"\x05Route\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x1e\n" +
@@ -4146,11 +4167,12 @@ const file_scene_proto_rawDesc = "" +
 	"\x06writes\x18\x02 \x03(\v2\x1a.renda.scene.v1.StoreWriteR\x06writes\x122\n" +
 	"\x06events\x18\x03 \x03(\v2\x1a.renda.scene.v1.EventDraftR\x06events\"L\n" +
 	"\x12StoreBatchResponse\x126\n" +
-	"\tdocuments\x18\x01 \x03(\v2\x18.renda.scene.v1.DocumentR\tdocuments\":\n" +
+	"\tdocuments\x18\x01 \x03(\v2\x18.renda.scene.v1.DocumentR\tdocuments\"J\n" +
 	"\n" +
 	"EventDraft\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x18\n" +
-	"\apayload\x18\x02 \x01(\fR\apayload\"g\n" +
+	"\apayload\x18\x02 \x01(\fR\apayload\x12\x0e\n" +
+	"\x02to\x18\x03 \x03(\tR\x02to\"g\n" +
 	"\x13PublishEventRequest\x12\x1e\n" +
 	"\n" +
 	"capability\x18\x01 \x01(\tR\n" +

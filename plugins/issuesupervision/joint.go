@@ -1,0 +1,887 @@
+package issuesupervision
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/renda-platform/renda/plugins/scene"
+)
+
+// Joint supervision (联合督事): on a hard issue, a congress's staff open a
+// supervision activity and invite deputies of their own, the government
+// departments involved, and the congresses above and below them (the
+// city, the township). The activity records site visits, meetings,
+// findings, decisions and follow-up; every deputy's part goes to their
+// duty archive.
+//
+// The activity belongs to the congress that opened it, and no congress
+// writes another's data: another congress is invited by an event the host
+// relays along the line (Manifest.Relays). There the same scene records the
+// invitation for that congress's staff, who accept it and name their own
+// deputies — whose duty archive that congress writes — or decline it; the
+// answer is relayed back, and the conclusion is relayed to everyone who
+// accepted. A congress that does not run this scene receives nothing, and
+// its invitation stays "invited".
+const (
+	joint       = "joint"
+	jointInvite = "joint_invites"
+
+	EventJointInvited   = "joint.invited"
+	EventJointAnswered  = "joint.answered"
+	EventJointConcluded = "joint.concluded"
+)
+
+// RecordKinds are what an activity records.
+var RecordKinds = []struct {
+	Code string
+	Name scene.Text
+}{
+	{"visit", scene.T("实地视察", "Site visit")},
+	{"meeting", scene.T("座谈会议", "Meeting")},
+	{"finding", scene.T("发现问题", "Finding")},
+	{"decision", scene.T("督办决定", "Decision")},
+	{"follow_up", scene.T("跟踪落实", "Follow-up")},
+}
+
+func recordKind(code string) bool {
+	return slices.ContainsFunc(RecordKinds, func(k struct {
+		Code string
+		Name scene.Text
+	}) bool {
+		return k.Code == code
+	})
+}
+
+// Activity is a joint supervision activity, kept by the congress that
+// opened it.
+type Activity struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	// IssueID is the congress's issue the activity is about, if any.
+	IssueID      string         `json:"issue_id,omitempty"`
+	Status       string         `json:"status"` // open or concluded
+	Deputies     []Member       `json:"deputies"`
+	Departments  []Member       `json:"departments"`
+	Congresses   []CongressPart `json:"congresses"`
+	Records      []Record       `json:"records"`
+	Conclusion   string         `json:"conclusion,omitempty"`
+	OpenedBy     string         `json:"opened_by"`
+	OpenedByName string         `json:"opened_by_name"`
+	OpenedAt     time.Time      `json:"opened_at"`
+	ConcludedAt  time.Time      `json:"concluded_at,omitzero"`
+}
+
+// Member is a deputy or department taking part.
+type Member struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	AddedAt time.Time `json:"added_at"`
+}
+
+// CongressPart is another congress invited, and its answer.
+type CongressPart struct {
+	Slug       string    `json:"slug"`
+	Name       string    `json:"name"`
+	Relation   string    `json:"relation"` // ancestor or descendant
+	Status     string    `json:"status"`   // invited, accepted, declined
+	Deputies   []string  `json:"deputies,omitempty"`
+	Note       string    `json:"note,omitempty"`
+	InvitedAt  time.Time `json:"invited_at"`
+	AnsweredAt time.Time `json:"answered_at,omitzero"`
+}
+
+// Record is one entry of an activity: a visit, a meeting, a finding, a
+// decision or a follow-up.
+type Record struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	Title       string    `json:"title"`
+	Note        string    `json:"note,omitempty"`
+	Place       string    `json:"place,omitempty"`
+	At          time.Time `json:"at"`
+	Photos      []string  `json:"photos,omitempty"`
+	Deputies    []string  `json:"deputies,omitempty"`    // ids of the activity's deputies who took part
+	Departments []string  `json:"departments,omitempty"` // ids of the activity's departments concerned
+	// Due is when a decision is to be carried out.
+	Due        time.Time `json:"due,omitzero"`
+	By         string    `json:"by"`
+	ByName     string    `json:"by_name"`
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// Invitation is another congress's activity this congress was invited to.
+type Invitation struct {
+	Origin       string    `json:"origin"` // the inviting congress (slug)
+	ActivityID   string    `json:"activity_id"`
+	Title        string    `json:"title"`
+	Description  string    `json:"description"`
+	IssueSummary string    `json:"issue_summary,omitempty"`
+	OpenedByName string    `json:"opened_by_name"`
+	Status       string    `json:"status"` // invited, accepted, declined
+	Deputies     []Member  `json:"deputies,omitempty"`
+	Note         string    `json:"note,omitempty"`
+	Conclusion   string    `json:"conclusion,omitempty"`
+	ReceivedAt   time.Time `json:"received_at"`
+	AnsweredAt   time.Time `json:"answered_at,omitzero"`
+	AnsweredBy   string    `json:"answered_by,omitempty"`
+}
+
+// invitedPayload, answeredPayload and concludedPayload are what travels
+// between congresses: titles and names, nothing else of either side.
+type invitedPayload struct {
+	ActivityID   string `json:"activity_id"`
+	Title        string `json:"title"`
+	Description  string `json:"description"`
+	IssueSummary string `json:"issue_summary,omitempty"`
+	OpenedByName string `json:"opened_by_name"`
+}
+
+type answeredPayload struct {
+	ActivityID string   `json:"activity_id"`
+	Accepted   bool     `json:"accepted"`
+	Deputies   []string `json:"deputies,omitempty"` // names
+	Note       string   `json:"note,omitempty"`
+}
+
+type concludedPayload struct {
+	ActivityID string `json:"activity_id"`
+	Conclusion string `json:"conclusion"`
+}
+
+func (sv *service) registerJoint(s *scene.Scene) {
+	s.Handle(http.MethodGet, "/joint/congresses", permManage, scene.T("可邀请的上下级人大", "Congresses that may be invited"), sv.jointCongresses)
+	s.Handle(http.MethodGet, "/joint", permRead, scene.T("联合督事活动", "Joint supervision activities"), sv.listJoint)
+	s.Handle(http.MethodPost, "/joint", permManage, scene.T("发起联合督事", "Open a joint supervision activity"), sv.openJoint)
+	s.Handle(http.MethodGet, "/joint/{id}", permRead, scene.T("联合督事详情", "A joint supervision activity"), sv.getJoint)
+	s.Handle(http.MethodPost, "/joint/{id}/participants", permManage, scene.T("邀请参加联合督事", "Invite to an activity"), sv.inviteJoint)
+	s.Handle(http.MethodPost, "/joint/{id}/records", permManage, scene.T("记录视察、会议、发现、决定与跟踪", "Record a visit, meeting, finding, decision or follow-up"), sv.recordJoint)
+	s.Handle(http.MethodPost, "/joint/{id}/conclude", permManage, scene.T("办结联合督事", "Conclude an activity"), sv.concludeJoint)
+	s.Handle(http.MethodGet, "/joint-invites", permManage, scene.T("收到的联合督事邀请", "Invitations from other congresses"), sv.listInvites)
+	s.Handle(http.MethodGet, "/joint-invites/{id}", permRead, scene.T("联合督事邀请详情", "An invitation"), sv.getInvite)
+	s.Handle(http.MethodPost, "/joint-invites/{id}/answer", permManage, scene.T("答复联合督事邀请", "Answer an invitation"), sv.answerInvite)
+	s.OnEvent(EventJointInvited, sv.jointInvited)
+	s.OnEvent(EventJointAnswered, sv.jointAnswered)
+	s.OnEvent(EventJointConcluded, sv.jointConcluded)
+}
+
+var (
+	errJointNotFound  = scene.NotFound("joint.not_found", scene.T("找不到该联合督事活动。", "No such joint supervision activity."))
+	errInviteNotFound = scene.NotFound("joint.invite_not_found", scene.T("找不到该邀请。", "No such invitation."))
+	errJointConcluded = scene.Conflict("joint.concluded", scene.T("联合督事已办结，不能再修改。", "The activity is concluded; it cannot change."))
+)
+
+// PersonRef names a deputy (id and name, as the directory shows them).
+type PersonRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// JointInput opens an activity or invites more to it.
+type JointInput struct {
+	Title       string      `json:"title,omitempty"`
+	Description string      `json:"description,omitempty"`
+	IssueID     string      `json:"issue_id,omitempty"`
+	Deputies    []PersonRef `json:"deputies,omitempty"`
+	Departments []string    `json:"departments,omitempty"` // department ids
+	Congresses  []string    `json:"congresses,omitempty"`  // slugs
+}
+
+// Validate checks the input's shape; who and what it names is checked
+// against the directory when it is used.
+func (in JointInput) Validate() error {
+	var v scene.Validator
+	v.MaxLen("title", in.Title, 100)
+	v.MaxLen("description", in.Description, 5000)
+	v.Check(len(in.Deputies) <= 200, "deputies", scene.T("一次最多邀请 200 名代表。", "At most 200 deputies at once."))
+	v.Check(len(in.Departments) <= 50, "departments", scene.T("一次最多邀请 50 个部门。", "At most 50 departments at once."))
+	v.Check(len(in.Congresses) <= 50, "congresses", scene.T("一次最多邀请 50 个人大。", "At most 50 congresses at once."))
+	return v.Err()
+}
+
+// ActivityJSON is an activity as the API shows it.
+type ActivityJSON struct {
+	ID      string `json:"id"`
+	Version int64  `json:"version"`
+	Activity
+}
+
+// InvitationJSON is an invitation as the API shows it.
+type InvitationJSON struct {
+	ID      string `json:"id"`
+	Version int64  `json:"version"`
+	Invitation
+}
+
+func (sv *service) jointCongresses(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	cs, err := r.Host.Congresses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]map[string]string, len(cs))
+	for i, c := range cs {
+		items[i] = map[string]string{"slug": c.ID, "name": c.Name, "name_en": c.Attributes["name_en"], "level": c.Kind,
+			"relation": c.Attributes["relation"], "parent": c.Attributes["parent"]}
+	}
+	return scene.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+// resolved is what a JointInput names, checked against the directory.
+type resolved struct {
+	deputies    []Member
+	departments []Member
+	congresses  []CongressPart
+}
+
+// resolve checks every deputy, department and congress the input names;
+// already is the activity's current members, which are skipped.
+func resolve(ctx context.Context, h scene.Host, in JointInput, already *Activity, now time.Time) (resolved, error) {
+	var out resolved
+	var v scene.Validator
+	for i, p := range in.Deputies {
+		if already != nil && slices.ContainsFunc(already.Deputies, func(m Member) bool { return m.ID == p.ID }) {
+			continue
+		}
+		found, err := findDeputy(ctx, h, p)
+		if err != nil {
+			return out, err
+		}
+		v.Check(found, fmt.Sprintf("deputies[%d]", i), scene.T("本级人大没有这位代表："+p.Name+"。", "No such deputy in this congress: "+p.Name+"."))
+		if found {
+			out.deputies = append(out.deputies, Member{ID: p.ID, Name: p.Name, AddedAt: now})
+		}
+	}
+	if len(in.Departments) > 0 {
+		ds, err := h.Departments(ctx)
+		if err != nil {
+			return out, err
+		}
+		for i, id := range in.Departments {
+			if already != nil && slices.ContainsFunc(already.Departments, func(m Member) bool { return m.ID == id }) {
+				continue
+			}
+			j := slices.IndexFunc(ds, func(d scene.DirectoryEntry) bool { return d.ID == id })
+			v.Check(j >= 0, fmt.Sprintf("departments[%d]", i), scene.T("没有这个部门，或已停用。", "No such active department."))
+			if j >= 0 {
+				out.departments = append(out.departments, Member{ID: id, Name: ds[j].Name, AddedAt: now})
+			}
+		}
+	}
+	if len(in.Congresses) > 0 {
+		cs, err := h.Congresses(ctx)
+		if err != nil {
+			return out, err
+		}
+		for i, slug := range in.Congresses {
+			if already != nil && slices.ContainsFunc(already.Congresses, func(c CongressPart) bool { return c.Slug == slug }) {
+				continue
+			}
+			j := slices.IndexFunc(cs, func(c scene.DirectoryEntry) bool { return c.ID == slug })
+			v.Check(j >= 0, fmt.Sprintf("congresses[%d]", i), scene.T("只能邀请本级以上或以下的人大："+slug+"。",
+				"Only congresses above or below this one may be invited: "+slug+"."))
+			if j >= 0 {
+				out.congresses = append(out.congresses, CongressPart{Slug: slug, Name: cs[j].Name, Relation: cs[j].Attributes["relation"],
+					Status: "invited", InvitedAt: now})
+			}
+		}
+	}
+	return out, v.Err()
+}
+
+// findDeputy reports whether the directory has the deputy p names, by id,
+// among those its name finds.
+func findDeputy(ctx context.Context, h scene.Host, p PersonRef) (bool, error) {
+	if p.ID == "" || strings.TrimSpace(p.Name) == "" {
+		return false, nil
+	}
+	es, _, err := h.Deputies(ctx, p.Name, 50, "")
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(es, func(e scene.DirectoryEntry) bool { return e.ID == p.ID }), nil
+}
+
+// relays are the invitation events for congresses newly invited.
+func relays(id string, a *Activity, issueSummary string, cs []CongressPart) []scene.EventDraft {
+	if len(cs) == 0 {
+		return nil
+	}
+	to := make([]string, len(cs))
+	for i, c := range cs {
+		to[i] = c.Slug
+	}
+	return []scene.EventDraft{{Type: EventJointInvited, To: to, Payload: invitedPayload{ActivityID: id, Title: a.Title,
+		Description: a.Description, IssueSummary: issueSummary, OpenedByName: a.OpenedByName}}}
+}
+
+func (sv *service) openJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	var in JointInput
+	if err := r.Bind(&in); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.Title) == "" {
+		return nil, scene.Invalid(scene.Field("title", scene.T("请填写活动名称。", "Give the activity a title.")))
+	}
+	now := time.Now().UTC()
+	a := Activity{Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description), Status: "open",
+		OpenedBy: r.Principal.UserID, OpenedByName: r.Principal.DisplayName, OpenedAt: now,
+		Deputies: []Member{}, Departments: []Member{}, Congresses: []CongressPart{}, Records: []Record{}}
+	id := "joint-" + now.Format("20060102-150405") + "-" + randHex(4)
+	var issueWrites []issueWrite
+	summary := ""
+	if in.IssueID != "" {
+		d, err := r.Host.Store().Get(ctx, issues, in.IssueID)
+		var is Issue
+		if err == nil {
+			err = d.Decode(&is)
+		}
+		if err != nil {
+			return nil, scene.Invalid(scene.Field("issue_id", scene.T("找不到该督事事项。", "No such issue.")))
+		}
+		a.IssueID = in.IssueID
+		summary = categoryName(is.Category) + "：" + truncate(is.Description, 100) + "（" + is.Address + "）"
+		old := copyIssue(is)
+		is.Timeline = append(is.Timeline, Step{Action: "joint", From: is.State, To: is.State, Actor: r.Principal.UserID,
+			Name: r.Principal.DisplayName, At: now, Note: "发起联合督事：" + a.Title})
+		issueWrites = append(issueWrites, issueWrite{ID: d.ID, Version: d.Version, Old: old, New: &is})
+	}
+	got, err := resolve(ctx, r.Host, in, nil, now)
+	if err != nil {
+		return nil, err
+	}
+	a.Deputies, a.Departments, a.Congresses = append(a.Deputies, got.deputies...), append(a.Departments, got.departments...),
+		append(a.Congresses, got.congresses...)
+	create := scene.Write{Op: "create", Collection: joint, ID: id, Data: a}
+	events := relays(id, &a, summary, got.congresses)
+	var docs []*scene.Document
+	if len(issueWrites) > 0 {
+		docs, err = saveIssues(ctx, r.Host, issueWrites, events, create)
+		if err == nil {
+			docs = docs[len(issueWrites):]
+		}
+	} else {
+		docs, err = r.Host.Store().Batch(ctx, []scene.Write{create}, events)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Host.Audit(ctx, "joint.open", "joint", id, nil, map[string]any{"title": a.Title, "issue_id": a.IssueID,
+		"congresses": in.Congresses}); err != nil {
+		return nil, err
+	}
+	if err := recordParticipation(ctx, r.Host, id, a.Title, got.deputies, now); err != nil {
+		return nil, err
+	}
+	return activityOut(http.StatusCreated, docs[0])
+}
+
+func categoryName(code string) string {
+	if c, ok := category(code); ok {
+		return c.Name.ZH
+	}
+	return code
+}
+
+// recordParticipation puts each deputy's part in an activity in their duty
+// archive.
+func recordParticipation(ctx context.Context, h scene.Host, ref, title string, ms []Member, at time.Time) error {
+	for _, m := range ms {
+		if _, err := h.RecordDuty(ctx, scene.DutyActivity{DeputyID: m.ID, Kind: "joint.participate", Ref: ref,
+			Title: "参加联合督事：" + truncate(title, 40), OccurredAt: at}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func activityOut(status int, d *scene.Document) (*scene.Response, error) {
+	out := ActivityJSON{ID: d.ID, Version: d.Version}
+	if err := d.Decode(&out.Activity); err != nil {
+		return nil, err
+	}
+	return scene.JSON(status, out)
+}
+
+// loadActivity returns an activity the caller may see: managers see all,
+// a deputy those they take part in.
+func loadActivity(ctx context.Context, r *scene.Request) (*scene.Document, Activity, error) {
+	var a Activity
+	d, err := r.Host.Store().Get(ctx, joint, r.Param("id"))
+	if err != nil {
+		if p, ok := scene.AsProblem(err); ok && p.Code == scene.CodeNotFound {
+			return nil, a, errJointNotFound
+		}
+		return nil, a, err
+	}
+	if err := d.Decode(&a); err != nil {
+		return nil, a, err
+	}
+	if !r.Principal.Can(permManage) && !a.hasDeputy(r.Principal.DeputyID) {
+		return nil, a, errJointNotFound
+	}
+	return d, a, nil
+}
+
+func (a *Activity) hasDeputy(id string) bool {
+	return id != "" && slices.ContainsFunc(a.Deputies, func(m Member) bool { return m.ID == id })
+}
+
+func (sv *service) getJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	d, _, err := loadActivity(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return activityOut(http.StatusOK, d)
+}
+
+// listJoint lists activities, open ones first then newest: all of them for
+// staff, a deputy's own for a deputy (activities are few; they are read a
+// page at a time and filtered).
+func (sv *service) listJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	manager := r.Principal.Can(permManage)
+	if !manager && r.Principal.DeputyID == "" {
+		return scene.JSON(http.StatusOK, map[string]any{"items": []ActivityJSON{}})
+	}
+	var filters []scene.Filter
+	if st := r.QueryValue("status"); st != "" {
+		filters = append(filters, scene.Eq("status", st))
+	}
+	if is := r.QueryValue("issue_id"); is != "" {
+		filters = append(filters, scene.Eq("issue_id", is))
+	}
+	items := []ActivityJSON{}
+	err := eachDoc(ctx, r.Host.Store(), joint, scene.Query{Filters: filters}, func(d *scene.Document) error {
+		j := ActivityJSON{ID: d.ID, Version: d.Version}
+		if err := d.Decode(&j.Activity); err != nil {
+			return err
+		}
+		if manager || j.hasDeputy(r.Principal.DeputyID) {
+			items = append(items, j)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(items, func(a, b ActivityJSON) int {
+		if (a.Status == "open") != (b.Status == "open") {
+			if a.Status == "open" {
+				return -1
+			}
+			return 1
+		}
+		return b.OpenedAt.Compare(a.OpenedAt)
+	})
+	return scene.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+func (sv *service) inviteJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	var in JointInput
+	if err := r.Bind(&in); err != nil {
+		return nil, err
+	}
+	d, a, err := loadActivity(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status != "open" {
+		return nil, errJointConcluded
+	}
+	now := time.Now().UTC()
+	got, err := resolve(ctx, r.Host, in, &a, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(got.deputies)+len(got.departments)+len(got.congresses) == 0 {
+		return nil, scene.Invalid(scene.Field("deputies", scene.T("请至少邀请一位新的代表、一个部门或一个人大。",
+			"Invite at least one new deputy, department or congress.")))
+	}
+	a.Deputies, a.Departments, a.Congresses = append(a.Deputies, got.deputies...), append(a.Departments, got.departments...),
+		append(a.Congresses, got.congresses...)
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}},
+		relays(d.ID, &a, "", got.congresses))
+	if err != nil {
+		return nil, err
+	}
+	if err := recordParticipation(ctx, r.Host, d.ID, a.Title, got.deputies, now); err != nil {
+		return nil, err
+	}
+	return activityOut(http.StatusOK, docs[0])
+}
+
+// RecordInput is an entry of an activity.
+type RecordInput struct {
+	Kind        string     `json:"kind"`
+	Title       string     `json:"title"`
+	Note        string     `json:"note,omitempty"`
+	Place       string     `json:"place,omitempty"`
+	At          *time.Time `json:"at,omitempty"` // when it happened; default now
+	Photos      []string   `json:"photos,omitempty"`
+	Deputies    []string   `json:"deputies,omitempty"`
+	Departments []string   `json:"departments,omitempty"`
+	Due         *time.Time `json:"due,omitempty"`
+	Version     int64      `json:"version,omitempty"`
+}
+
+// Validate checks a record's shape.
+func (in RecordInput) Validate() error {
+	var v scene.Validator
+	v.Check(recordKind(in.Kind), "kind", scene.T("记录类型须为 visit、meeting、finding、decision 或 follow_up。",
+		"The kind must be visit, meeting, finding, decision or follow_up."))
+	v.Required("title", strings.TrimSpace(in.Title))
+	v.MaxLen("title", in.Title, 100)
+	v.MaxLen("note", in.Note, 5000)
+	v.MaxLen("place", in.Place, 200)
+	v.Check(len(in.Photos) <= 9, "photos", scene.T("最多 9 张照片。", "At most 9 photos."))
+	v.Check(in.At == nil || in.At.Before(time.Now().Add(24*time.Hour)), "at", scene.T("发生时间不能在将来。", "The time cannot be in the future."))
+	v.Check(in.Due == nil || in.Kind == "decision" || in.Kind == "follow_up", "due", scene.T("只有决定和跟踪事项有完成期限。",
+		"Only decisions and follow-ups have a due date."))
+	return v.Err()
+}
+
+func (sv *service) recordJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	var in RecordInput
+	if err := r.Bind(&in); err != nil {
+		return nil, err
+	}
+	d, a, err := loadActivity(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status != "open" {
+		return nil, errJointConcluded
+	}
+	var v scene.Validator
+	for i, id := range in.Deputies {
+		v.Check(a.hasDeputy(id), fmt.Sprintf("deputies[%d]", i), scene.T("这位代表没有参加本次活动，请先邀请。", "This deputy is not taking part; invite them first."))
+	}
+	for i, id := range in.Departments {
+		v.Check(slices.ContainsFunc(a.Departments, func(m Member) bool { return m.ID == id }), fmt.Sprintf("departments[%d]", i),
+			scene.T("该部门没有参加本次活动，请先邀请。", "This department is not taking part; invite it first."))
+	}
+	for i, id := range in.Photos {
+		if _, _, err := r.Host.GetFile(ctx, id); err != nil {
+			v.Check(false, fmt.Sprintf("photos[%d]", i), scene.T("照片不存在，请重新上传。", "A photo is missing; upload it again."))
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	at := now
+	if in.At != nil {
+		at = in.At.UTC()
+	}
+	rec := Record{ID: fmt.Sprintf("r%d", len(a.Records)+1), Kind: in.Kind, Title: strings.TrimSpace(in.Title), Note: in.Note,
+		Place: in.Place, At: at, Photos: in.Photos, Deputies: in.Deputies, Departments: in.Departments,
+		By: r.Principal.UserID, ByName: r.Principal.DisplayName, RecordedAt: now}
+	if in.Due != nil {
+		rec.Due = in.Due.UTC()
+	}
+	a.Records = append(a.Records, rec)
+	version := in.Version
+	if version == 0 {
+		version = d.Version
+	}
+	d, err = r.Host.Store().Update(ctx, joint, d.ID, version, a)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range rec.Deputies {
+		if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: id, Kind: "joint." + rec.Kind, Ref: d.ID + "#" + rec.ID,
+			Title: recordTitle(rec.Kind) + "：" + truncate(rec.Title, 40), OccurredAt: rec.At}); err != nil {
+			return nil, err
+		}
+	}
+	return activityOut(http.StatusCreated, d)
+}
+
+func recordTitle(kind string) string {
+	for _, k := range RecordKinds {
+		if k.Code == kind {
+			return "联合督事" + k.Name.ZH
+		}
+	}
+	return "联合督事"
+}
+
+// ConcludeInput concludes an activity.
+type ConcludeInput struct {
+	Conclusion string `json:"conclusion"`
+	Version    int64  `json:"version,omitempty"`
+}
+
+// Validate checks the conclusion.
+func (in ConcludeInput) Validate() error {
+	var v scene.Validator
+	v.Required("conclusion", strings.TrimSpace(in.Conclusion))
+	v.MaxLen("conclusion", in.Conclusion, 5000)
+	return v.Err()
+}
+
+func (sv *service) concludeJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	var in ConcludeInput
+	if err := r.Bind(&in); err != nil {
+		return nil, err
+	}
+	d, a, err := loadActivity(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status != "open" {
+		return nil, errJointConcluded
+	}
+	a.Status, a.Conclusion, a.ConcludedAt = "concluded", strings.TrimSpace(in.Conclusion), time.Now().UTC()
+	var to []string
+	for _, c := range a.Congresses {
+		if c.Status == "accepted" {
+			to = append(to, c.Slug)
+		}
+	}
+	var events []scene.EventDraft
+	if len(to) > 0 {
+		events = append(events, scene.EventDraft{Type: EventJointConcluded, To: to,
+			Payload: concludedPayload{ActivityID: d.ID, Conclusion: a.Conclusion}})
+	}
+	version := in.Version
+	if version == 0 {
+		version = d.Version
+	}
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: version, Data: a}}, events)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Host.Audit(ctx, "joint.conclude", "joint", d.ID, map[string]string{"status": "open"},
+		map[string]string{"status": "concluded"}); err != nil {
+		return nil, err
+	}
+	return activityOut(http.StatusOK, docs[0])
+}
+
+// inviteID is where congress origin's activity is kept as an invitation.
+func inviteID(origin, activityID string) string { return origin + ":" + activityID }
+
+// jointInvited records another congress's invitation (relayed by the host;
+// Origin names the inviting congress). Delivered again, it is recorded
+// once.
+func (sv *service) jointInvited(ctx context.Context, e *scene.Event) error {
+	if e.Origin == "" {
+		return nil // the congress's own invitation, going out
+	}
+	var p invitedPayload
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return err
+	}
+	inv := Invitation{Origin: e.Origin, ActivityID: p.ActivityID, Title: truncate(p.Title, 100), Description: truncate(p.Description, 5000),
+		IssueSummary: truncate(p.IssueSummary, 500), OpenedByName: truncate(p.OpenedByName, 50), Status: "invited", ReceivedAt: time.Now().UTC()}
+	_, err := e.Host.Store().Create(ctx, jointInvite, inviteID(e.Origin, p.ActivityID), inv)
+	if pr, ok := scene.AsProblem(err); ok && pr.Code == scene.CodeConflict {
+		return nil
+	}
+	return err
+}
+
+// jointAnswered records an invited congress's answer on the activity; an
+// answer from a congress that was not invited is ignored.
+func (sv *service) jointAnswered(ctx context.Context, e *scene.Event) error {
+	if e.Origin == "" {
+		return nil
+	}
+	var p answeredPayload
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return err
+	}
+	return updateActivity(ctx, e.Host, p.ActivityID, func(a *Activity) bool {
+		i := slices.IndexFunc(a.Congresses, func(c CongressPart) bool { return c.Slug == e.Origin })
+		if i < 0 || a.Congresses[i].Status != "invited" {
+			return false
+		}
+		c := &a.Congresses[i]
+		c.Status, c.Note, c.AnsweredAt = "declined", truncate(p.Note, 1000), time.Now().UTC()
+		if p.Accepted {
+			c.Status = "accepted"
+			for _, n := range p.Deputies[:min(len(p.Deputies), 200)] {
+				c.Deputies = append(c.Deputies, truncate(n, 50))
+			}
+		}
+		return true
+	})
+}
+
+// jointConcluded records the conclusion on the invitation.
+func (sv *service) jointConcluded(ctx context.Context, e *scene.Event) error {
+	if e.Origin == "" {
+		return nil
+	}
+	var p concludedPayload
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return err
+	}
+	st := e.Host.Store()
+	for range saveAttempts {
+		d, err := st.Get(ctx, jointInvite, inviteID(e.Origin, p.ActivityID))
+		if err != nil {
+			if pr, ok := scene.AsProblem(err); ok && pr.Code == scene.CodeNotFound {
+				return nil
+			}
+			return err
+		}
+		var inv Invitation
+		if err := d.Decode(&inv); err != nil {
+			return err
+		}
+		if inv.Conclusion != "" {
+			return nil
+		}
+		inv.Conclusion = truncate(p.Conclusion, 5000)
+		if _, err = st.Update(ctx, jointInvite, d.ID, d.Version, inv); err == nil {
+			return nil
+		}
+		if pr, ok := scene.AsProblem(err); !ok || pr.Code != scene.CodeConflict {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateActivity changes an activity with fn (which reports whether it
+// changed anything), trying again when the activity moved on meanwhile.
+func updateActivity(ctx context.Context, h scene.Host, id string, fn func(*Activity) bool) error {
+	st := h.Store()
+	for range saveAttempts {
+		d, err := st.Get(ctx, joint, id)
+		if err != nil {
+			if pr, ok := scene.AsProblem(err); ok && pr.Code == scene.CodeNotFound {
+				return nil
+			}
+			return err
+		}
+		var a Activity
+		if err := d.Decode(&a); err != nil {
+			return err
+		}
+		if !fn(&a) {
+			return nil
+		}
+		if _, err = st.Update(ctx, joint, id, d.Version, a); err == nil {
+			return nil
+		}
+		if pr, ok := scene.AsProblem(err); !ok || pr.Code != scene.CodeConflict {
+			return err
+		}
+	}
+	return scene.Conflict("joint.busy", scene.T("活动正被频繁修改，请稍后重试。", "The activity is changing; try again."))
+}
+
+func (sv *service) listInvites(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	var filters []scene.Filter
+	if st := r.QueryValue("status"); st != "" {
+		filters = append(filters, scene.Eq("status", st))
+	}
+	items := []InvitationJSON{}
+	err := eachDoc(ctx, r.Host.Store(), jointInvite, scene.Query{Filters: filters}, func(d *scene.Document) error {
+		j := InvitationJSON{ID: d.ID, Version: d.Version}
+		if err := d.Decode(&j.Invitation); err != nil {
+			return err
+		}
+		items = append(items, j)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+// loadInvite returns an invitation the caller may see: managers see all,
+// a deputy those naming them.
+func loadInvite(ctx context.Context, r *scene.Request) (*scene.Document, Invitation, error) {
+	var inv Invitation
+	d, err := r.Host.Store().Get(ctx, jointInvite, r.Param("id"))
+	if err != nil {
+		if p, ok := scene.AsProblem(err); ok && p.Code == scene.CodeNotFound {
+			return nil, inv, errInviteNotFound
+		}
+		return nil, inv, err
+	}
+	if err := d.Decode(&inv); err != nil {
+		return nil, inv, err
+	}
+	mine := r.Principal.DeputyID != "" && slices.ContainsFunc(inv.Deputies, func(m Member) bool { return m.ID == r.Principal.DeputyID })
+	if !r.Principal.Can(permManage) && !mine {
+		return nil, inv, errInviteNotFound
+	}
+	return d, inv, nil
+}
+
+func (sv *service) getInvite(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	d, inv, err := loadInvite(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, InvitationJSON{ID: d.ID, Version: d.Version, Invitation: inv})
+}
+
+// AnswerInput answers an invitation: accept naming the congress's own
+// deputies who take part, or decline.
+type AnswerInput struct {
+	Accept   *bool       `json:"accept"`
+	Deputies []PersonRef `json:"deputies,omitempty"`
+	Note     string      `json:"note,omitempty"`
+}
+
+// Validate checks an answer.
+func (in AnswerInput) Validate() error {
+	var v scene.Validator
+	v.Check(in.Accept != nil, "accept", scene.T("请选择接受或谢绝。", "Say whether you accept."))
+	v.Check(in.Accept == nil || *in.Accept || len(in.Deputies) == 0, "deputies", scene.T("谢绝邀请时不指派代表。", "No deputies when declining."))
+	v.Check(in.Accept == nil || !*in.Accept || len(in.Deputies) > 0, "deputies", scene.T("接受邀请请指派至少一位代表。", "Name at least one deputy when accepting."))
+	v.Check(len(in.Deputies) <= 200, "deputies", scene.T("最多指派 200 位代表。", "At most 200 deputies."))
+	v.MaxLen("note", in.Note, 1000)
+	return v.Err()
+}
+
+func (sv *service) answerInvite(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+	var in AnswerInput
+	if err := r.Bind(&in); err != nil {
+		return nil, err
+	}
+	d, inv, err := loadInvite(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if inv.Status != "invited" {
+		return nil, scene.Conflict("joint.answered", scene.T("该邀请已经答复。", "The invitation was already answered."))
+	}
+	now := time.Now().UTC()
+	got, err := resolve(ctx, r.Host, JointInput{Deputies: in.Deputies}, nil, now)
+	if err != nil {
+		return nil, err
+	}
+	inv.Status, inv.Note, inv.AnsweredAt, inv.AnsweredBy, inv.Deputies = "declined", strings.TrimSpace(in.Note), now, r.Principal.DisplayName, got.deputies
+	names := make([]string, len(got.deputies))
+	for i, m := range got.deputies {
+		names[i] = m.Name
+	}
+	if *in.Accept {
+		inv.Status = "accepted"
+	}
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: jointInvite, ID: d.ID, Version: d.Version, Data: inv}},
+		[]scene.EventDraft{{Type: EventJointAnswered, To: []string{inv.Origin},
+			Payload: answeredPayload{ActivityID: inv.ActivityID, Accepted: *in.Accept, Deputies: names, Note: inv.Note}}})
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Host.Audit(ctx, "joint.answer", "joint_invite", d.ID, map[string]string{"status": "invited"},
+		map[string]string{"status": inv.Status}); err != nil {
+		return nil, err
+	}
+	if err := recordParticipation(ctx, r.Host, d.ID, inv.Title, got.deputies, now); err != nil {
+		return nil, err
+	}
+	return scene.JSON(http.StatusOK, InvitationJSON{ID: docs[0].ID, Version: docs[0].Version, Invitation: inv})
+}
