@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/renda-platform/renda/core"
 	"github.com/renda-platform/renda/core/pluginhost"
 	"github.com/renda-platform/renda/plugins/scene"
 )
@@ -32,7 +33,49 @@ func (s *Server) consoleRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/t/:tenant/scene-pages", Summary: "The scenes this congress runs, with the pages the caller may see", Tag: "scenes",
 			Access: SignedIn(), Resp: ConsoleSceneListJSON{}, handler: s.myScenes},
+		{Method: http.MethodGet, Path: "/t/:tenant/scene-files/:scene/:id", Summary: "A file a scene stored (a photo of an issue), for users of the scene", Tag: "scenes",
+			Access: SignedIn(), RawBody: "image/*", handler: s.sceneFile},
 	}
+}
+
+// sceneFile serves a scene's file to a caller who holds any permission
+// of that scene, in a congress that runs it. File ids are random: the
+// scene's records are what hand them out.
+func (s *Server) sceneFile(c *fiber.Ctx) error {
+	if s.svc.Scenes == nil {
+		return core.Errorf(core.ENOTFOUND, "scene.not_enabled")
+	}
+	ctx, p := c.UserContext(), principalOf(c)
+	ts, err := s.svc.Scenes.TenantScene(ctx, tenantOf(c), c.Params("scene"))
+	if err != nil || !ts.Enabled {
+		return core.Errorf(core.ENOTFOUND, "scene.not_enabled")
+	}
+	rel, err := s.svc.Scenes.Release(ts.SceneID, ts.Version)
+	if err != nil {
+		return err
+	}
+	allowed := false
+	for _, pd := range rel.Manifest.Permissions {
+		ok, err := s.svc.Authz.Enforce(ctx, p.UserID, homeOf(c), pluginhost.Permission(rel.SceneID, pd.Object+":"+pd.Action))
+		if err != nil {
+			return err
+		}
+		if allowed = ok; ok {
+			break
+		}
+	}
+	if !allowed {
+		return core.Errorf(core.EFORBIDDEN, "auth.forbidden")
+	}
+	f, data, err := s.svc.Scenes.File(ctx, rel.SceneID, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, f.ContentType)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	return c.Send(data)
 }
 
 // myScenes lists the enabled scenes of the addressed congress with the

@@ -1,11 +1,15 @@
 package api_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"net/http"
 	"slices"
 	"testing"
 
 	"github.com/renda-platform/renda/api"
+	"github.com/renda-platform/renda/plugins/issuesupervision"
 	"github.com/renda-platform/renda/plugins/noticeboard"
 	"github.com/renda-platform/renda/plugins/scene"
 )
@@ -97,6 +101,60 @@ func TestMyScenes(t *testing.T) {
 			// Another congress's user may not list haishu's.
 			if r := e.Do(http.MethodGet, "/api/v1/t/haishu/scene-pages", e.Tokens["jiangbei/staff"], nil); r.Code != http.StatusForbidden {
 				t.Errorf("jiangbei staff on haishu: %d, want 403", r.Code)
+			}
+		})
+	}
+}
+
+// TestSceneFiles: a photo a deputy uploaded through issue supervision is
+// served to the scene's users in that congress, and to nobody else.
+func TestSceneFiles(t *testing.T) {
+	for _, d := range []string{"sqlite", "postgres"} {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			e := sceneEnv(t, d, "issues", "noticeboard-1.0.0")
+			enable(t, e, issuesupervision.ID, "0.1.0", "haishu", "jiangbei")
+			enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+			deputy, _ := deputyToken(t, e, "haishu", "王建国")
+			var buf bytes.Buffer
+			if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
+				t.Fatal(err)
+			}
+			r := e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/"+issuesupervision.ID+"/photos", deputy, buf.Bytes(), "Content-Type", "image/png")
+			if r.Code != http.StatusCreated {
+				t.Fatalf("upload: %d %s", r.Code, r.Body)
+			}
+			var photo struct{ ID string }
+			r.JSON(t, &photo)
+			files := "/api/v1/t/haishu/scene-files/"
+			for who, token := range map[string]string{"deputy": deputy, "staff": e.Tokens["haishu/staff"]} {
+				r := e.Do(http.MethodGet, files+issuesupervision.ID+"/"+photo.ID, token, nil)
+				if r.Code != http.StatusOK || r.Header.Get("Content-Type") != "image/png" || !bytes.Equal(r.Body, buf.Bytes()) {
+					t.Errorf("%s: %d %s", who, r.Code, r.Header.Get("Content-Type"))
+				}
+			}
+			refused := []struct {
+				name, path, token string
+				want              int
+			}{
+				{"a user without the scene's permissions", files + issuesupervision.ID + "/" + photo.ID, e.Tokens["haishu/norole"], http.StatusForbidden},
+				{"another congress's user", files + issuesupervision.ID + "/" + photo.ID, e.Tokens["jiangbei/staff"], http.StatusForbidden},
+				{"the same id in another congress", "/api/v1/t/jiangbei/scene-files/" + issuesupervision.ID + "/" + photo.ID, e.Tokens["jiangbei/staff"], http.StatusNotFound},
+				{"another scene's files", files + noticeboard.ID + "/" + photo.ID, e.Tokens["haishu/staff"], http.StatusNotFound},
+				{"a scene the congress does not run", files + "renda.nothing/" + photo.ID, e.Tokens["haishu/staff"], http.StatusNotFound},
+				{"an unknown id", files + issuesupervision.ID + "/0190b6a0-0000-7000-8000-000000000000", deputy, http.StatusNotFound},
+				{"a malformed id", files + issuesupervision.ID + "/not-an-id", deputy, http.StatusNotFound},
+				{"no credentials", files + issuesupervision.ID + "/" + photo.ID, "", http.StatusUnauthorized},
+			}
+			for _, tc := range refused {
+				r := e.Do(http.MethodGet, tc.path, tc.token, nil, "Accept-Language", "en")
+				if r.Code != tc.want {
+					t.Errorf("%s: %d %s, want %d", tc.name, r.Code, r.Body, tc.want)
+					continue
+				}
+				if p := problemOf(t, r); p.Detail == "" || bytes.Contains(r.Body, buf.Bytes()[:8]) {
+					t.Errorf("%s: %s", tc.name, r.Body)
+				}
 			}
 		})
 	}

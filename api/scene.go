@@ -31,6 +31,8 @@ type Scenes interface {
 	Call(ctx context.Context, rel *pluginhost.Release, in pluginhost.Incoming) (*scene.Response, error)
 	Statuses() []pluginhost.Status
 	TenantScene(ctx context.Context, t *tenants.Tenant, sceneID string) (*core.TenantScene, error)
+	// File returns a file the scene stored in the context's tenant.
+	File(ctx context.Context, sceneID, id string) (*core.File, []byte, error)
 	Events() core.EventStore
 	// Replayed tells the event dispatcher a delivery is due again.
 	Replayed()

@@ -47,3 +47,9 @@ func (h *Host) TenantScene(ctx context.Context, t *tenants.Tenant, sceneID strin
 	cp := *ts
 	return &cp, nil
 }
+
+// File returns a file a scene stored in the context's tenant (ENOTFOUND
+// if it has none by that id), for the console to show attachments.
+func (h *Host) File(ctx context.Context, sceneID, id string) (*core.File, []byte, error) {
+	return h.store.GetFile(ctx, sceneID, id)
+}
