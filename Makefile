@@ -17,10 +17,11 @@ test:
 run:
 	$(GO) build -o data/scenes/renda-noticeboard ./cmd/renda-noticeboard
 	$(GO) build -o data/scenes/renda-issues ./cmd/renda-issues
+	$(GO) build -o data/scenes/renda-voting ./cmd/renda-voting
 	$(GO) build -o data/gridsim ./cmd/gridsim
 	@data/gridsim --addr 127.0.0.1:8090 --api-key demo-grid-key --accept-after 20s --resolve-after 1m --state data/gridsim.json & \
 	GRIDSIM=$$!; trap 'kill $$GRIDSIM' EXIT INT TERM; \
-	$(GO) run ./cmd/renda serve --demo --dev --scene data/scenes/renda-noticeboard --scene data/scenes/renda-issues
+	$(GO) run ./cmd/renda serve --demo --dev --scene data/scenes/renda-noticeboard --scene data/scenes/renda-issues --scene data/scenes/renda-voting
 
 ## bench: run the benchmarks only.
 bench:

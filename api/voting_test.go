@@ -187,7 +187,9 @@ func TestVotingFullRound(t *testing.T) {
 			// No candidate passes with a third of the seats approving: the rules hold; adopt one
 			// by a second, recorded round would be another test. Commitments follow the result.
 			must(t, e.Do(http.MethodPost, base+"/phase", staff, map[string]any{"to": "delivery"}), http.StatusOK, "delivery")
-			var ps struct{ Items []livelihoodvoting.ProjectJSON }
+			var ps struct {
+				Items []livelihoodvoting.ProjectJSON
+			}
 			must(t, e.Do(http.MethodGet, votingBase+"/projects?round_id="+roundID, staff, nil), http.StatusOK, "projects").JSON(t, &ps)
 			adopted := 0
 			for _, c := range res.Candidates {
@@ -201,7 +203,9 @@ func TestVotingFullRound(t *testing.T) {
 			must(t, e.Do(http.MethodPost, base+"/phase", staff, map[string]any{"to": "evaluation"}), http.StatusOK, "evaluation")
 			var ev struct{ Overall livelihoodvoting.Ratings }
 			must(t, e.Do(http.MethodGet, base+"/evaluation", staff, nil), http.StatusOK, "evaluation").JSON(t, &ev)
-			var hist struct{ Items []livelihoodvoting.YearSummary }
+			var hist struct {
+				Items []livelihoodvoting.YearSummary
+			}
 			must(t, e.Do(http.MethodGet, "/api/v1/t/ningbo/scenes/"+livelihoodvoting.ID+"/history?scope=descendants", e.Tokens["ningbo/tenant_admin"], nil), http.StatusOK, "city history").JSON(t, &hist)
 			if len(hist.Items) != 1 || hist.Items[0].Tenant != "haishu" {
 				t.Errorf("city history = %+v, want haishu's round", hist.Items)
@@ -431,7 +435,9 @@ func TestVotingSecretBallotUnlinkable(t *testing.T) {
 	if !v.Verified || v.Ballots != n {
 		t.Fatalf("verify = %+v", v)
 	}
-	var chain struct{ Entries []struct{ Receipt, Salt, Hash string } }
+	var chain struct {
+		Entries []struct{ Receipt, Salt, Hash string }
+	}
 	must(t, e.Do(http.MethodGet, base+"/ballot/log", voters[0].Token, nil), http.StatusOK, "log").JSON(t, &chain)
 
 	// What identifies voter i, and what identifies i's choice: the ballot (unique to i), its

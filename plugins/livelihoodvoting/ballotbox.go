@@ -3,13 +3,13 @@ package livelihoodvoting
 // How a secret ballot keeps voter and choice apart.
 //
 // A cast writes two documents: a voter record (collection voters, id round.deputy: it makes a
-// second vote impossible and gives the turnout) and a sealed ballot in the urn (random id,
-// the ballot, its salt and receipt; no voter, no time of its own). They must be written in
+// second vote impossible and gives the turnout) and a sealed ballot (the ballot, its salt and
+// receipt; no voter, no time of its own) in the urn. They must be written in
 // one transaction, or a crash could count a ballot without its voter or the reverse. So casts
 // go through a group committer (committer.go): the casts that arrive while a transaction is
-// being written are written together in the next one, voter records in deputy order and
-// sealed ballots in a random order, so within a transaction neither row order, commit id nor
-// creation time pairs a voter with a ballot.
+// being written are written together in the next one, voter records in deputy order and the
+// group's sealed ballots in a random order in one urn document, so within a transaction
+// neither row order, commit id nor creation time pairs a voter with a ballot.
 //
 // At the count, the urn is emptied into the hash chain (collection entries), built afresh in
 // the order of the receipts (random, unrelated to casting), and the urn's documents are
@@ -402,24 +402,29 @@ func idPart(id string) string {
 // Voter is the record that a deputy voted. In a recorded ballot it also holds the ballot; in a
 // secret one it holds nothing else.
 type Voter struct {
-	RoundID  string          `json:"round_id"`
-	DeputyID string          `json:"deputy_id"`
-	Channel  string          `json:"channel"`
+	RoundID  string `json:"round_id"`
+	DeputyID string `json:"deputy_id"`
+	Channel  string `json:"channel"`
 	Ballot   string `json:"ballot,omitempty"`
 	Receipt  string `json:"receipt,omitempty"`
 }
 
-// urnBallot is a sealed ballot waiting in the urn for the count. The ballot is kept as a JSON
-// string: PostgreSQL's jsonb would re-format an object, and the receipt is over exact bytes.
+// urnDoc is one committed group's sealed ballots, in a random order, waiting for the count.
+type urnDoc struct {
+	RoundID string      `json:"round_id"`
+	Ballots []urnBallot `json:"ballots"`
+}
+
+// urnBallot is a sealed ballot in the urn. The ballot is kept as a JSON string: PostgreSQL's
+// jsonb would re-format an object, and the receipt is over exact bytes.
 type urnBallot struct {
-	RoundID string `json:"round_id"`
 	Ballot  string `json:"ballot"`
 	Salt    string `json:"salt"`
 	Receipt string `json:"receipt"`
 }
 
-func toUrn(roundID string, s ballot.Sealed) urnBallot {
-	return urnBallot{RoundID: roundID, Ballot: string(s.Ballot), Salt: s.Salt, Receipt: s.Receipt}
+func toUrn(s ballot.Sealed) urnBallot {
+	return urnBallot{Ballot: string(s.Ballot), Salt: s.Salt, Receipt: s.Receipt}
 }
 
 func (u urnBallot) sealed() ballot.Sealed {
@@ -490,11 +495,8 @@ func (sv *service) cast(ctx context.Context, r *scene.Request) (*scene.Response,
 	if !b.Secret {
 		v.Ballot, v.Receipt = string(sealed.Ballot), sealed.Receipt
 	}
-	it := &item{needOpen: true, voter: voterID(rd.ID, deputy), online: 1,
-		writes: []scene.Write{
-			{Op: "create", Collection: colVoters, ID: voterID(rd.ID, deputy), Data: v},
-			{Op: "create", Collection: colUrn, ID: urnID(), Data: toUrn(rd.ID, sealed)},
-		}}
+	it := &item{needOpen: true, voter: voterID(rd.ID, deputy), online: 1, sealed: &sealed,
+		writes: []scene.Write{{Op: "create", Collection: colVoters, ID: voterID(rd.ID, deputy), Data: v}}}
 	if err := sv.commit.submit(ctx, r.Host, r.Tenant.Slug, rd.ID, it); err != nil {
 		return nil, err
 	}

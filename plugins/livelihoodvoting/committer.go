@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/renda-platform/renda/plugins/livelihoodvoting/ballot"
 	"github.com/renda-platform/renda/plugins/scene"
 )
 
@@ -28,6 +29,8 @@ type item struct {
 	// paperBallots are paper ballots added; a secret ballot never has more than paper voters.
 	paperBallots int
 	writes       []scene.Write
+	// sealed is the ballot the item puts in the urn, nil if none.
+	sealed *ballot.Sealed
 	// recheck, when set, says why the item cannot commit after a conflict (nil: try again).
 	recheck func(ctx context.Context, h scene.Host) error
 	done    chan error
@@ -35,13 +38,10 @@ type item struct {
 }
 
 func (it *item) urns() int {
-	n := 0
-	for _, w := range it.writes {
-		if w.Collection == colUrn {
-			n++
-		}
+	if it.sealed != nil {
+		return 1
 	}
-	return n
+	return 0
 }
 
 // committer writes casts in groups: one transaction per group, per round. A cast waits while
@@ -59,8 +59,8 @@ type queue struct {
 
 func newCommitter() *committer { return &committer{queues: map[string]*queue{}} }
 
-// maxWrites is the writes of a group besides the box's update.
-const maxWrites = 99
+// maxWrites is the writes of a group besides the box's update and its urn document.
+const maxWrites = 98
 
 // submit commits it with others of the same round and returns its outcome.
 func (c *committer) submit(ctx context.Context, h scene.Host, tenant, roundID string, it *item) error {
@@ -228,18 +228,20 @@ func recheck(ctx context.Context, h scene.Host, it *item) error {
 	return nil
 }
 
-// groupWrites orders a group's writes: the box, then voter records by id, then sealed ballots
-// in a random order, then the rest by id. Nothing in the order follows the order of arrival.
+// groupWrites orders a group's writes: the box, then voter records by id, then one urn
+// document holding the group's sealed ballots in a random order, then the rest by id. Nothing
+// in the order follows the order of arrival.
 func groupWrites(roundID string, ver int64, box Box, group []*item) []scene.Write {
-	var voters, urn, other []scene.Write
+	var voters, other []scene.Write
+	var urn []urnBallot
 	for _, it := range group {
+		if it.sealed != nil {
+			urn = append(urn, toUrn(*it.sealed))
+		}
 		for _, w := range it.writes {
-			switch w.Collection {
-			case colVoters:
+			if w.Collection == colVoters {
 				voters = append(voters, w)
-			case colUrn:
-				urn = append(urn, w)
-			default:
+			} else {
 				other = append(other, w)
 			}
 		}
@@ -258,7 +260,9 @@ func groupWrites(roundID string, ver int64, box Box, group []*item) []scene.Writ
 	mrand.Shuffle(len(urn), func(i, j int) { urn[i], urn[j] = urn[j], urn[i] })
 	out := []scene.Write{{Op: "update", Collection: colBoxes, ID: roundID, Version: ver, Data: box}}
 	out = append(out, voters...)
-	out = append(out, urn...)
+	if len(urn) > 0 {
+		out = append(out, scene.Write{Op: "create", Collection: colUrn, ID: urnID(), Data: urnDoc{RoundID: roundID, Ballots: urn}})
+	}
 	return append(out, other...)
 }
 

@@ -166,16 +166,18 @@ func (sv *service) tally(ctx context.Context, h scene.Host, rd *RoundJSON, deadl
 	if err != nil {
 		return false, err
 	}
-	if len(docs) != box.Ballots {
-		return false, integrity(fmt.Sprintf("the urn holds %d ballots, the box counted %d", len(docs), box.Ballots))
-	}
-	sealed := make([]ballot.Sealed, len(docs))
-	for i, d := range docs {
-		var u urnBallot
+	var sealed []ballot.Sealed
+	for _, d := range docs {
+		var u urnDoc
 		if err := d.Decode(&u); err != nil {
 			return false, err
 		}
-		sealed[i] = u.sealed()
+		for _, b := range u.Ballots {
+			sealed = append(sealed, b.sealed())
+		}
+	}
+	if len(sealed) != box.Ballots {
+		return false, integrity(fmt.Sprintf("the urn holds %d ballots, the box counted %d", len(sealed), box.Ballots))
 	}
 	entries, err := ballot.Build(sealed)
 	if err != nil {

@@ -20,8 +20,8 @@ import (
 
 // PaperBallot is a paper ballot keyed in once, waiting for the second person.
 type PaperBallot struct {
-	RoundID   string          `json:"round_id"`
-	DeputyID  string          `json:"deputy_id,omitempty"`
+	RoundID   string    `json:"round_id"`
+	DeputyID  string    `json:"deputy_id,omitempty"`
 	Ballot    string    `json:"ballot"`
 	EnteredBy string    `json:"entered_by"`
 	At        time.Time `json:"at"`
@@ -262,9 +262,7 @@ func (sv *service) confirmPaper(ctx context.Context, r *scene.Request) (*scene.R
 	if err != nil {
 		return nil, err
 	}
-	it := &item{paperBallots: 1, writes: []scene.Write{
-		{Op: "delete", Collection: colPaper, ID: pid, Version: ver},
-		{Op: "create", Collection: colUrn, ID: urnID(), Data: toUrn(rd.ID, sealed)}}}
+	it := &item{paperBallots: 1, sealed: &sealed, writes: []scene.Write{{Op: "delete", Collection: colPaper, ID: pid, Version: ver}}}
 	it.recheck = func(ctx context.Context, h scene.Host) error {
 		_, _, err := loadPaper(ctx, h, rd.ID, pid)
 		return err

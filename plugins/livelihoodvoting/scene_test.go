@@ -152,7 +152,9 @@ func TestFullRound(t *testing.T) {
 	// Delivery: the adopted project becomes a commitment.
 	f.must(t, http.StatusConflict, f.staff, http.MethodPost, base+"/phase", map[string]any{"to": "evaluation"})
 	f.must(t, http.StatusOK, f.staff, http.MethodPost, base+"/phase", map[string]any{"to": "delivery"})
-	var ps struct{ Items []livelihoodvoting.ProjectJSON }
+	var ps struct {
+		Items []livelihoodvoting.ProjectJSON
+	}
 	f.must(t, http.StatusOK, f.deputies[0], http.MethodGet, "/projects?round_id="+f.round, nil).Decode(t, &ps)
 	if len(ps.Items) != 1 || ps.Items[0].ID != f.cands[0] || ps.Items[0].Budget.String() != "1000000.50" {
 		t.Fatalf("projects = %+v, want the adopted lift project", ps.Items)
