@@ -5,16 +5,31 @@
 GO       ?= go
 FUZZTIME ?= 15s
 
-.PHONY: test run bench fuzz generate build
+.PHONY: test run bench fuzz generate build web web-test
 
-## test: vet, then every test on SQLite and PostgreSQL with the race detector.
+WEB := api/web/app
+
+## test: vet, then every test on SQLite and PostgreSQL with the race detector,
+##       then the web app's tests (web-test).
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(MAKE) web-test
+
+## web: build the web console into api/web/dist (embedded by the renda binary).
+web:
+	cd $(WEB) && npm ci --no-audit --no-fund && npm run build
+
+## web-test: the web app's component tests (vitest), then the end-to-end
+##           test in Debian's chromium against a real server (screenshots in
+##           api/web/app/test-results/e2e).
+web-test: web
+	cd $(WEB) && npm test
+	cd $(WEB) && GO=$(GO) npm run e2e
 
 ## run: serve the demo on http://127.0.0.1:8080 (embedded store, seeded on first start;
 ##      --dev because the session cookie cannot be Secure over plain HTTP).
-run:
+run: web
 	$(GO) build -o data/scenes/renda-noticeboard ./cmd/renda-noticeboard
 	$(GO) build -o data/scenes/renda-issues ./cmd/renda-issues
 	$(GO) build -o data/scenes/renda-voting ./cmd/renda-voting

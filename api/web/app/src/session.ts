@@ -35,6 +35,9 @@ export interface DiscoveredScene {
   version: string
   title: Label
   description?: Label
+  // permissions are the scene's permissions ("issues:manage") the caller
+  // holds.
+  permissions?: string[]
   pages: PageDef[]
 }
 
@@ -109,7 +112,7 @@ export function can(perm: string): boolean {
 
 // canScene checks a scene permission ("issues:manage") of a scene.
 export function canScene(scene: string, perm: string): boolean {
-  const me = session.me
-  if (!me?.permissions) return true
-  return can(`${scene}/${perm}`) || can(perm)
+  const s = session.scenes.find((x) => x.id === scene)
+  if (!s?.permissions) return true
+  return s.permissions.includes(perm)
 }
