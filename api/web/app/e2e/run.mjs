@@ -108,6 +108,7 @@ const jpeg = Buffer.from(
 )
 
 async function main() {
+  rmSync(shots, { recursive: true, force: true })
   mkdirSync(shots, { recursive: true })
   const built = build()
   const port = await freePort()
