@@ -82,14 +82,16 @@ func TestCrossTenant(t *testing.T) {
 			if res.Code != http.StatusNotFound {
 				t.Errorf("%s %s from jiangbei with haishu's id: %d, want 404 (%s)", r.Method, r.Path, res.Code, res.Body)
 			}
-			// B addressing A: refused.
+			// B addressing A: refused (a public route ignores B's credentials
+			// and answers as to anyone).
 			res = e.Do(r.Method, "/api/v1"+strings.Replace(path, ":tenant", "haishu", 1), e.Tokens["jiangbei/tenant_admin"], body)
-			if res.Code != http.StatusForbidden {
+			if res.Code != http.StatusForbidden && r.Access.String() != "public" {
 				t.Errorf("%s %s on haishu with jiangbei's token: %d, want 403", r.Method, r.Path, res.Code)
 			}
 			// The parent city: reads allowed, writes refused.
 			res = e.Do(r.Method, "/api/v1"+strings.Replace(path, ":tenant", "haishu", 1), e.Tokens["ningbo/tenant_admin"], body)
-			if r.Method == http.MethodGet && res.Code != http.StatusOK {
+			// (Scene files need a scene the congress runs: TestSceneFiles.)
+			if r.Method == http.MethodGet && res.Code != http.StatusOK && !strings.Contains(r.Path, ":scene") {
 				t.Errorf("city admin GET %s on haishu: %d, want 200 (%s)", r.Path, res.Code, res.Body)
 			}
 			if r.Method != http.MethodGet && res.Code != http.StatusForbidden {
