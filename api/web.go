@@ -34,8 +34,13 @@ var staticExt = map[string]bool{".js": true, ".css": true, ".map": true, ".png":
 // that never ran the UI build) / keeps the plain home page and everything
 // else is the API's 404.
 func (s *Server) web(assets fs.FS, built bool) {
-	s.app.Get("/*", func(c *fiber.Ctx) error {
+	// Middleware rather than a route, like fiber's own static file server:
+	// it serves public files only and passes everything else on.
+	s.app.Use(func(c *fiber.Ctx) error {
 		p := c.Path()
+		if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+			return c.Next()
+		}
 		if strings.HasPrefix(p, "/api/") || p == "/api" || p == "/healthz" || p == "/readyz" {
 			return c.Next()
 		}

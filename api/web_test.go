@@ -59,11 +59,16 @@ func TestWeb(t *testing.T) {
 		{"not built: the home page at /", false, "/", want{200, "openapi.json", "", "text/html"}},
 		{"not built: a client route is a 404", false, "/login", want{404, "api 404", "", ""}},
 		{"not built: the API", false, "/api/v1/openapi.json", want{200, "3.1.0", "", "json"}},
+		{"built: a write is not the app's", true, "POST /login", want{404, "api 404", "", ""}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := webServer(t, tc.built)
-			res, err := s.app.Test(httptest.NewRequest(http.MethodGet, tc.path, nil), -1)
+			method, path := http.MethodGet, tc.path
+			if m, p, ok := strings.Cut(tc.path, " "); ok {
+				method, path = m, p
+			}
+			res, err := s.app.Test(httptest.NewRequest(method, path, nil), -1)
 			if err != nil {
 				t.Fatal(err)
 			}
