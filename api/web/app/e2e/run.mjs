@@ -216,19 +216,33 @@ async function main() {
     await step('08-staff-moves-issue', sp, async () => {
       await login(sp, base, 'haishu', 'haishu-staff')
       if (!issueURL) return 'pending'
-      await sp.goto(base + issueURL)
-      await sp.locator('.detail-title').waitFor()
-      const actions = sp.locator('.detail-actions button[data-action]')
-      await actions.first().waitFor({ timeout: 20000 })
-      const before = await sp.locator('.timeline .el-timeline-item').count()
-      await actions.first().click()
-      const dialog = sp.locator('.action-dialog')
-      if (await dialog.isVisible().catch(() => false)) {
-        const ta = dialog.locator('textarea')
-        if (await ta.count()) await ta.first().fill('已联系园林部门，今日清理。')
-        await sp.locator('[data-confirm]').click()
+      // The grid simulator moves the issue on by itself, so the page may
+      // offer an action the issue has just outgrown: the API refuses it
+      // (shown in the dialog), the page is reloaded and the next is tried.
+      const timelineLength = () => sp.locator('.timeline .el-timeline-item').count()
+      for (let attempt = 0; attempt < 4; attempt++) {
+        await sp.goto(base + issueURL)
+        await sp.locator('.detail-title').waitFor()
+        const actions = sp.locator('.detail-actions button[data-action]')
+        await actions.first().waitFor({ timeout: 20000 })
+        const before = await timelineLength()
+        const n = await actions.count()
+        await actions.nth(attempt % n).click()
+        const dialog = sp.locator('.action-dialog')
+        if (await dialog.isVisible().catch(() => false)) {
+          const ta = dialog.locator('textarea')
+          if (await ta.count()) await ta.first().fill('已联系园林部门，今日清理。')
+          await sp.locator('[data-confirm]').click()
+        }
+        // success is the API's answer to our call (the toast), not a step the
+        // simulator added meanwhile
+        const moved = await sp.locator('.el-message--success').filter({ hasText: '已完成' }).waitFor({ timeout: 8000 }).then(() => true, () => false)
+        if (moved) {
+          await sp.waitForFunction((k) => document.querySelectorAll('.timeline .el-timeline-item').length > k, before, { timeout: 8000 })
+          return
+        }
       }
-      await sp.waitForFunction((n) => document.querySelectorAll('.timeline .el-timeline-item').length > n, before, { timeout: 15000 })
+      throw new Error('no action moved the issue on')
     })
 
     // 4. Vote in an open ballot.
