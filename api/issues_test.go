@@ -187,14 +187,39 @@ func TestCityWideIssueStats(t *testing.T) {
 		}
 		return r.Code, s
 	}
-	if code, s := stats("ningbo", e.Tokens["ningbo/staff"], "?scope=descendants"); code != http.StatusOK || s.Total != 2 {
-		t.Errorf("city-wide stats: %d, total %d, want 2", code, s.Total)
+	if code, s := stats("ningbo", e.Tokens["ningbo/staff"], "?scope=descendants"); code != http.StatusOK || s.Total != 2 ||
+		len(s.Tenants) != 2 || s.Tenants[0].Tenant != "haishu" || s.Tenants[1].Total != 1 {
+		t.Errorf("city-wide stats: %d, total %d, per congress %+v; want 2, haishu and jiangbei", code, s.Total, s.Tenants)
 	}
 	if _, s := stats("ningbo", e.Tokens["ningbo/staff"], ""); s.Total != 0 {
 		t.Errorf("the city's own stats: total %d, want 0", s.Total)
 	}
 	if _, s := stats("haishu", e.Tokens["haishu/staff"], ""); s.Total != 1 {
 		t.Errorf("haishu's stats: total %d, want 1", s.Total)
+	}
+	// Issues an older version wrote (here: straight into the store) in a
+	// congress whose figures were never counted: the hourly "figures" job
+	// counts them (the host's durable timer runs it; brought to now here).
+	gulou := tenants.WithScope(t.Context(), tenants.Home(e.Tenants["gulou"]))
+	for i := range 3 {
+		doc, _ := json.Marshal(benchIssue(i, "deputy-x"))
+		if _, err := e.DB.CreateDocument(gulou, issuesupervision.ID, "issues", fmt.Sprintf("iss-old-%d", i), doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enable(t, e, issuesupervision.ID, "0.1.0", "gulou")
+	if _, s := stats("ningbo", e.Tokens["ningbo/staff"], "?scope=descendants"); s.Total != 2 {
+		t.Errorf("city-wide before the township was counted: total %d, want 2", s.Total)
+	}
+	if err := e.DB.PutTimer(gulou, core.Timer{SceneID: issuesupervision.ID, Key: "cron:figures", Job: "figures", DueAt: time.Now()}, false); err != nil {
+		t.Fatal(err)
+	}
+	var s issuesupervision.StatsJSON
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end) && s.Total != 5; time.Sleep(200 * time.Millisecond) {
+		_, s = stats("ningbo", e.Tokens["ningbo/staff"], "?scope=descendants")
+	}
+	if s.Total != 5 || len(s.Tenants) != 3 {
+		t.Errorf("city-wide after the township's figures job: total %d over %d congresses, want 5 over 3", s.Total, len(s.Tenants))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -70,6 +71,9 @@ func New(t testing.TB, d store.Dialect, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("RENDA_TEST_LOG") != "" {
+		quiet = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 	svc := api.Services{DB: db, Tenants: db, Auth: db, Users: db, Deputies: db, Duty: db, Audit: db, Idempotency: db, Authz: az, Inbox: db, Departments: db}
 	var host *pluginhost.Host
 	if o.scenes != nil {
@@ -82,6 +86,9 @@ func New(t testing.TB, d store.Dialect, opts ...Option) *Env {
 		}
 		if cfg.LogOutput == nil {
 			cfg.LogOutput = io.Discard
+			if os.Getenv("RENDA_TEST_LOG") != "" {
+				cfg.LogOutput = os.Stderr
+			}
 		}
 		if cfg.Install.Root == "" {
 			cfg.Install = pluginhost.Installer{Root: t.TempDir(), Dev: true}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -60,8 +61,13 @@ type DB struct {
 	dialect Dialect
 	cfg     Config
 	log     *slog.Logger
-	now     func() time.Time
+	// clock is the store's time source; SetClock swaps it while the
+	// dispatcher and requests read it, hence atomic.
+	clock atomic.Pointer[func() time.Time]
 }
+
+// now is the store's time: UTC, to the microsecond the databases keep.
+func (db *DB) now() time.Time { return (*db.clock.Load())() }
 
 // Open connects to the database named by cfg.URL. It does not migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
@@ -117,7 +123,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", d, err)
 	}
-	return &DB{gorm: g, sql: sqlDB, dialect: d, cfg: cfg, log: cfg.Logger, now: gcfg.NowFunc}, nil
+	db := &DB{gorm: g, sql: sqlDB, dialect: d, cfg: cfg, log: cfg.Logger}
+	db.clock.Store(&gcfg.NowFunc)
+	return db, nil
 }
 
 // parseURL returns the dialect and driver DSN for a database URL.
@@ -162,7 +170,8 @@ func (db *DB) Close() error { return db.sql.Close() }
 
 // SetClock replaces the store's clock (tests of expiry and lockout).
 func (db *DB) SetClock(now func() time.Time) {
-	db.now = func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+	clock := func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+	db.clock.Store(&clock)
 }
 
 // Ping checks the database answers.

@@ -106,6 +106,7 @@ func New(version string) *scene.Scene {
 	s.OnJob("remind", "", sv.remind)
 	s.OnJob("deliver", "", sv.deliver)
 	s.OnJob("poll", "*/5 * * * *", sv.poll)
+	s.OnJob("figures", "17 * * * *", sv.figuresJob)
 	sv.registerJoint(s)
 	sv.registerStats(s)
 	sv.registerGeoReport(s)

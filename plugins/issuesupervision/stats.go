@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/renda-platform/renda/plugins/issuesupervision/workdays"
 	"github.com/renda-platform/renda/plugins/scene"
 )
 
@@ -178,16 +177,14 @@ func ownSummary(ctx context.Context, h scene.Host, force bool) (summary, error) 
 	return summary{}, err
 }
 
-// summariesBelow returns the summary of each congress in a city-wide read
-// that has issues. The stored summaries are used when every one was
-// counted with its congress's current calendar and together they count
-// every issue there is; otherwise (a congress whose issues an older
-// version of the scene wrote, and whose staff have not opened its figures
-// since) everything is counted from the issues. A city-wide read may not
-// write, so what it counts is not stored.
+// summariesBelow returns the stored summary of each congress in a
+// city-wide read that has issues. A congress whose issues an older version
+// of the scene wrote is counted by the hourly "figures" job (or when its
+// staff open its figures, or on its next issue); a city-wide read may not
+// write, and counting every issue of the city on every view would not do.
 func summariesBelow(ctx context.Context, st scene.Store) (map[string]summary, error) {
 	out := map[string]summary{}
-	if err := eachDoc(ctx, st, summaries, scene.Query{}, func(d *scene.Document) error {
+	err := eachDoc(ctx, st, summaries, scene.Query{}, func(d *scene.Document) error {
 		if d.ID != summaryDoc {
 			return nil
 		}
@@ -199,63 +196,15 @@ func summariesBelow(ctx context.Context, st scene.Store) (map[string]summary, er
 			out[d.Tenant] = s
 		}
 		return nil
-	}); err != nil {
-		return nil, err
-	}
-	calendars := map[string]*workdays.Calendar{}
-	fresh := true
-	if err := eachDoc(ctx, st, calendar, scene.Query{}, func(d *scene.Document) error {
-		var c CalendarJSON
-		if err := d.Decode(&c); err != nil {
-			return err
-		}
-		calendars[d.Tenant] = workdays.New(workdays.WithOverrides(c.Days))
-		if s, ok := out[d.Tenant]; ok && s.Calendar != d.Version {
-			fresh = false
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	for slug, s := range out {
-		if _, edited := calendars[slug]; !edited && s.Calendar != 0 {
-			fresh = false
-		}
-	}
-	counted, err := st.Aggregate(ctx, issues, nil, "", "")
-	if err != nil {
-		return nil, err
-	}
-	var total, summed int64
-	for _, g := range counted {
-		total += g.Count
-	}
-	for _, s := range out {
-		summed += s.Total
-	}
-	if fresh && total == summed {
-		return out, nil
-	}
-	out = map[string]summary{}
-	plain := workdays.New()
-	err = eachDoc(ctx, st, issues, scene.Query{}, func(d *scene.Document) error {
-		var is Issue
-		if err := d.Decode(&is); err != nil {
-			return err
-		}
-		s, ok := out[d.Tenant]
-		if !ok {
-			s = newSummary(0)
-		}
-		cal := calendars[d.Tenant]
-		if cal == nil {
-			cal = plain
-		}
-		s.add(cal, &is, 1)
-		out[d.Tenant] = s
-		return nil
 	})
 	return out, err
+}
+
+// figuresJob counts the congress's figures when they were never counted
+// or were counted with another calendar (job "figures", hourly).
+func (sv *service) figuresJob(ctx context.Context, j *scene.Job) error {
+	_, err := ownSummary(ctx, j.Host, false)
+	return err
 }
 
 // eachDoc calls fn with every document of a collection matching q's
