@@ -138,7 +138,18 @@ type DetailPage struct {
 	// Attachments are files shown as thumbnails (photos).
 	Attachments *Attachments `json:"attachments,omitempty"`
 	Map         *MapPoint    `json:"map,omitempty"`
-	Actions     []Action     `json:"actions"` // {field}s from the record
+	// Tables show arrays of the record as tables (cards on a phone).
+	Tables  []Table  `json:"tables"`
+	Actions []Action `json:"actions"` // {field}s from the record
+}
+
+// Table shows Field, an array of objects of the record, with Columns as
+// a list's; a link opens a detail page with {id} = entry.id.
+type Table struct {
+	Field   string   `json:"field"`
+	Title   Label    `json:"title"`
+	Columns []Column `json:"columns"`
+	Empty   *Label   `json:"empty,omitempty"`
 }
 
 // DetailField is one labelled value of a record.
@@ -204,9 +215,20 @@ const (
 	WidgetPhotos   = "photos"
 	WidgetMoney    = "money"
 	WidgetHidden   = "hidden"
+	// WidgetChoices is a choice per item: an object property whose
+	// additionalProperties is an enum; one row per item (Items), one
+	// radio group of the enum (labelled by Options) on each.
+	WidgetChoices = "choices"
+	// WidgetChecklist picks items: an array property, one checkbox per
+	// item (Items, or Options), at most Max of them.
+	WidgetChecklist = "checklist"
 )
 
-var widgets = []string{WidgetTextarea, WidgetSelect, WidgetRadio, WidgetDate, WidgetDatetime, WidgetMap, WidgetPhotos, WidgetMoney, WidgetHidden}
+var widgets = []string{WidgetTextarea, WidgetSelect, WidgetRadio, WidgetDate, WidgetDatetime, WidgetMap, WidgetPhotos, WidgetMoney, WidgetHidden,
+	WidgetChoices, WidgetChecklist}
+
+// The widgets whose values may come from a route (Widget.Items).
+var itemWidgets = []string{WidgetSelect, WidgetRadio, WidgetChoices, WidgetChecklist}
 
 // Widget is a UI hint for one form property.
 type Widget struct {
@@ -224,6 +246,36 @@ type Widget struct {
 	Lat     string `json:"lat,omitempty"`
 	Lng     string `json:"lng,omitempty"`
 	Address string `json:"address,omitempty"`
+	// Items reads the values a select, radio, choices or checklist
+	// widget offers from a scene route, when they are records (the
+	// candidates of a round) rather than a fixed enum.
+	Items *Items `json:"items,omitempty"`
+	// Max names a number field of the form's record: the most items a
+	// checklist may check, or a choices widget may give the value MaxOf.
+	Max   string `json:"max,omitempty"`
+	MaxOf string `json:"max_of,omitempty"`
+	// VisibleIf shows the property (and sends it) only when the form's
+	// record matches.
+	VisibleIf *Condition `json:"visible_if,omitempty"`
+	// Properties are the hints of a nested object's properties, or of
+	// the properties of an array's object items.
+	Properties map[string]Widget `json:"properties,omitempty"`
+}
+
+// Items are the values a widget offers, read from a scene route: "GET
+// /path" with {field}s from the form's record; Items names the array in
+// the answer (default "items"), Value and Label the keys of each entry
+// (default "id" and "title"), Note an optional key shown under the label.
+// If keeps only entries matching; In names an array field of the form's
+// record listing the values to offer, in its order.
+type Items struct {
+	Source string     `json:"source"`
+	Items  string     `json:"items,omitempty"`
+	Value  string     `json:"value,omitempty"`
+	Label  string     `json:"label,omitempty"`
+	Note   string     `json:"note,omitempty"`
+	If     *Condition `json:"if,omitempty"`
+	In     string     `json:"in,omitempty"`
 }
 
 // DashboardPage shows figures and charts fed by scene routes.
@@ -279,9 +331,12 @@ type Action struct {
 	Page string `json:"page,omitempty"`
 	// Body are fixed fields of the JSON body; the form's values join them.
 	Body map[string]any `json:"body,omitempty"`
-	// Form asks the user first.
+	// Form asks the user first. With Confirm as well, the console shows
+	// what was entered with the confirmation before it calls.
 	Form    *ActionForm `json:"form,omitempty"`
 	Confirm *Label      `json:"confirm,omitempty"`
+	// Result shows fields of the answer after success (a receipt).
+	Result *ActionResult `json:"result,omitempty"`
 	// Permission hides the action from callers without it; the host also
 	// hides an action whose route the caller may not call.
 	Permission string     `json:"permission,omitempty"`
@@ -289,10 +344,22 @@ type Action struct {
 	Danger     bool       `json:"danger,omitempty"`
 }
 
-// ActionForm is the form an action asks for before calling.
+// ActionForm is the form an action asks for before calling. The form's
+// record (for its widgets' Items, Max and VisibleIf) is the row or record
+// of the action, or the answer of Source ("GET /path/{field}", {field}s
+// from the row or record) when set.
 type ActionForm struct {
 	Schema json.RawMessage   `json:"schema"`
 	UI     map[string]Widget `json:"ui,omitempty"`
+	Source string            `json:"source,omitempty"`
+}
+
+// ActionResult shows an action's answer: Fields of it, under Title, with
+// Note (what to do with it) below.
+type ActionResult struct {
+	Title  Label         `json:"title"`
+	Note   *Label        `json:"note,omitempty"`
+	Fields []DetailField `json:"fields"`
 }
 
 // Condition shows an action only when Field of the row or record has one
@@ -381,18 +448,7 @@ func (c *pageChecker) list(at string, l *ListPage) {
 	if len(l.Columns) == 0 {
 		c.add("%s: a list needs columns", at)
 	}
-	for _, col := range l.Columns {
-		cat := at + ": column " + col.Field
-		c.key(cat, col.Field, false)
-		c.label(cat+": title", col.Title)
-		c.valueType(cat, col.Type)
-		c.options(cat, col.Options)
-		if col.Link != "" {
-			if t := c.pages[col.Link]; t == nil || t.Kind != PageDetail {
-				c.add("%s: link %q is not a detail page of this scene", cat, col.Link)
-			}
-		}
-	}
+	c.columns(at, l.Columns)
 	for _, f := range l.Filters {
 		fat := at + ": filter " + f.Param
 		c.key(fat, f.Param, false)
@@ -418,13 +474,7 @@ func (c *pageChecker) detail(at string, d *DetailPage) {
 	if len(d.Fields) == 0 {
 		c.add("%s: a detail page needs fields", at)
 	}
-	for _, f := range d.Fields {
-		fat := at + ": field " + f.Field
-		c.key(fat, f.Field, false)
-		c.label(fat+": title", f.Title)
-		c.valueType(fat, f.Type)
-		c.options(fat, f.Options)
-	}
+	c.fields(at, d.Fields)
 	if t := d.Timeline; t != nil {
 		c.key(at+": timeline field", t.Field, false)
 		for _, k := range []string{t.At, t.Actor, t.State, t.Note, t.Action} {
@@ -443,7 +493,61 @@ func (c *pageChecker) detail(at string, d *DetailPage) {
 		c.key(at+": map lng", m.Lng, false)
 		c.key(at+": map label", m.Label, true)
 	}
+	for _, tb := range d.Tables {
+		tat := at + ": table " + tb.Field
+		c.key(tat, tb.Field, false)
+		c.label(tat+": title", tb.Title)
+		if len(tb.Columns) == 0 {
+			c.add("%s: a table needs columns", tat)
+		}
+		c.columns(tat, tb.Columns)
+		if tb.Empty != nil {
+			c.label(tat+": empty", *tb.Empty)
+		}
+	}
 	c.actions(at, d.Actions)
+}
+
+func (c *pageChecker) columns(at string, cols []Column) {
+	for _, col := range cols {
+		cat := at + ": column " + col.Field
+		c.key(cat, col.Field, false)
+		c.label(cat+": title", col.Title)
+		c.valueType(cat, col.Type)
+		c.options(cat, col.Options)
+		if col.Link != "" {
+			if t := c.pages[col.Link]; t == nil || t.Kind != PageDetail {
+				c.add("%s: link %q is not a detail page of this scene", cat, col.Link)
+			}
+		}
+	}
+}
+
+func (c *pageChecker) fields(at string, fs []DetailField) {
+	for _, f := range fs {
+		fat := at + ": field " + f.Field
+		c.key(fat, f.Field, false)
+		c.label(fat+": title", f.Title)
+		c.valueType(fat, f.Type)
+		c.options(fat, f.Options)
+	}
+}
+
+func (c *pageChecker) condition(at string, v *Condition) {
+	if v == nil {
+		return
+	}
+	c.key(at, v.Field, false)
+	if len(v.In) == 0 {
+		c.add("%s needs values", at)
+	}
+	for _, x := range v.In {
+		switch x.(type) {
+		case string, bool, float64, int, int64, nil:
+		default:
+			c.add("%s values are strings, numbers, booleans or null", at)
+		}
+	}
 }
 
 func (c *pageChecker) form(at string, f *FormPage) {
@@ -506,24 +610,25 @@ func (c *pageChecker) actions(at string, as []Action) {
 		}
 		if a.Form != nil {
 			c.schema(aat, a.Form.Schema, a.Form.UI)
+			if a.Form.Source != "" {
+				c.route(aat+": form source", a.Form.Source, true)
+			}
 		}
 		if a.Confirm != nil {
 			c.label(aat+": confirm", *a.Confirm)
 		}
-		c.perm(aat, a.Permission)
-		if v := a.VisibleIf; v != nil {
-			c.key(aat+": visible_if", v.Field, false)
-			if len(v.In) == 0 {
-				c.add("%s: visible_if needs values", aat)
+		if r := a.Result; r != nil {
+			c.label(aat+": result title", r.Title)
+			if r.Note != nil {
+				c.label(aat+": result note", *r.Note)
 			}
-			for _, x := range v.In {
-				switch x.(type) {
-				case string, bool, float64, int, int64, nil:
-				default:
-					c.add("%s: visible_if values are strings, numbers, booleans or null", aat)
-				}
+			if len(r.Fields) == 0 {
+				c.add("%s: a result needs fields", aat)
 			}
+			c.fields(aat+": result", r.Fields)
 		}
+		c.perm(aat, a.Permission)
+		c.condition(aat+": visible_if", a.VisibleIf)
 	}
 }
 
@@ -540,12 +645,14 @@ func (c *pageChecker) schema(at string, raw json.RawMessage, ui map[string]Widge
 	}
 	for name, w := range ui {
 		wat := at + ": ui " + name
-		if _, ok := s.Properties[name]; !ok {
+		prop, ok := s.Properties[name]
+		if !ok {
 			c.add("%s: not a property of the schema", wat)
 		}
 		if w.Widget != "" && !slices.Contains(widgets, w.Widget) {
 			c.add("%s: unknown widget %q", wat, w.Widget)
 		}
+		c.widget(wat, w, prop)
 		if w.Title != nil {
 			c.label(wat+": title", *w.Title)
 		}
@@ -561,6 +668,54 @@ func (c *pageChecker) schema(at string, raw json.RawMessage, ui map[string]Widge
 		for _, k := range []string{w.Lat, w.Lng, w.Address} {
 			c.key(wat, k, true)
 		}
+	}
+}
+
+// widget checks the hints that depend on the property's schema: items,
+// limits, conditions and nested hints.
+func (c *pageChecker) widget(at string, w Widget, prop json.RawMessage) {
+	var ps struct {
+		Type  string          `json:"type"`
+		Items json.RawMessage `json:"items"`
+	}
+	_ = json.Unmarshal(prop, &ps)
+	switch w.Widget {
+	case WidgetChoices:
+		if ps.Type != "object" {
+			c.add("%s: a choices widget is for an object property", at)
+		}
+	case WidgetChecklist:
+		if ps.Type != "array" {
+			c.add("%s: a checklist widget is for an array property", at)
+		}
+	}
+	if it := w.Items; it != nil {
+		if !slices.Contains(itemWidgets, w.Widget) {
+			c.add("%s: items are for the select, radio, choices and checklist widgets", at)
+		}
+		c.route(at+": items source", it.Source, true)
+		for _, k := range []string{it.Items, it.Value, it.Label, it.Note, it.In} {
+			c.key(at+": items", k, true)
+		}
+		c.condition(at+": items if", it.If)
+	}
+	if w.Widget == WidgetChoices && w.Items == nil {
+		c.add("%s: a choices widget needs items", at)
+	}
+	c.key(at+": max", w.Max, true)
+	if w.Max != "" && w.Widget != WidgetChoices && w.Widget != WidgetChecklist {
+		c.add("%s: max is for the choices and checklist widgets", at)
+	}
+	if w.MaxOf != "" && (w.Widget != WidgetChoices || w.Max == "") {
+		c.add("%s: max_of is for a choices widget with max", at)
+	}
+	c.condition(at+": visible_if", w.VisibleIf)
+	if len(w.Properties) > 0 {
+		nested := prop
+		if ps.Type == "array" {
+			nested = ps.Items
+		}
+		c.schema(at, nested, w.Properties)
 	}
 }
 
@@ -643,7 +798,10 @@ func normalizePages(ps []Page) []Page {
 		}
 		if d := p.Detail; d != nil {
 			cp := *d
-			cp.Fields, cp.Actions = orEmpty(cp.Fields), orEmpty(cp.Actions)
+			cp.Fields, cp.Actions, cp.Tables = orEmpty(cp.Fields), orEmpty(cp.Actions), slices.Clone(orEmpty(cp.Tables))
+			for i := range cp.Tables {
+				cp.Tables[i].Columns = orEmpty(cp.Tables[i].Columns)
+			}
 			p.Detail = &cp
 		}
 		if d := p.Dashboard; d != nil {

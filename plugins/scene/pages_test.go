@@ -34,10 +34,26 @@ func pagedManifest() scene.Manifest {
 				Timeline:    &scene.Timeline{Field: "timeline", At: "at", Actor: "actor_name", State: "to", Note: "note"},
 				Attachments: &scene.Attachments{Field: "photos"},
 				Map:         &scene.MapPoint{Lat: "lat", Lng: "lng", Label: "address"},
+				Tables: []scene.Table{{Field: "lines", Title: scene.L("明细", "Lines"),
+					Columns: []scene.Column{{Field: "approve", Title: scene.L("赞成", "Approve"), Type: scene.TypeNumber}}}},
 				Actions: []scene.Action{{ID: "publish", Title: scene.L("发布", "Publish"), Call: "PUT /notices/{id}",
 					Body: map[string]any{"publish": true}, VisibleIf: &scene.Condition{Field: "status", In: []any{"draft"}},
 					Form: &scene.ActionForm{Schema: json.RawMessage(`{"type":"object","properties":{"note":{"type":"string"}}}`),
-						UI: map[string]scene.Widget{"note": {Widget: scene.WidgetTextarea}}}}},
+						UI: map[string]scene.Widget{"note": {Widget: scene.WidgetTextarea}}}},
+					{ID: "vote", Title: scene.L("投票", "Vote"), Call: "PUT /notices/{id}", Confirm: &confirm,
+						Form: &scene.ActionForm{Source: "GET /notices/{id}",
+							Schema: json.RawMessage(`{"type":"object","properties":{"choices":{"type":"object","additionalProperties":{"enum":["yes","no"]}},` +
+								`"selected":{"type":"array","items":{"type":"string"}},"rows":{"type":"array","items":{"type":"object","properties":{"who":{"type":"string"}}}}}}`),
+							UI: map[string]scene.Widget{
+								"choices": {Widget: scene.WidgetChoices, Max: "rules.k", MaxOf: "yes",
+									Items:     &scene.Items{Source: "GET /notices", Label: "title", In: "ballot.candidates"},
+									VisibleIf: &scene.Condition{Field: "rules.mode", In: []any{"per_item"}}},
+								"selected": {Widget: scene.WidgetChecklist, Max: "rules.k",
+									Items: &scene.Items{Source: "GET /notices", If: &scene.Condition{Field: "status", In: []any{"open"}}}},
+								"rows": {Properties: map[string]scene.Widget{"who": {Widget: scene.WidgetSelect, Items: &scene.Items{Source: "GET /notices"}}}},
+							}},
+						Result: &scene.ActionResult{Title: scene.L("回执", "Receipt"), Note: &confirm,
+							Fields: []scene.DetailField{{Field: "receipt", Title: scene.L("回执", "Receipt"), Type: scene.TypeText}}}}},
 			}},
 		{ID: "new", Title: scene.L("新建", "New"), Kind: scene.PageForm, Permission: "notices:write",
 			Form: &scene.FormPage{Submit: "POST /notices", Then: "notice",
@@ -97,6 +113,44 @@ func TestPagesValidate(t *testing.T) {
 		{"unknown chart", func(m *scene.Manifest) { m.Pages[3].Dashboard.Charts[0].Type = "radar" }, `unknown type "radar"`},
 		{"chart without y", func(m *scene.Manifest) { m.Pages[3].Dashboard.Charts[0].Y = "" }, `chart 1: y: "": want a field name`},
 		{"detail without fields", func(m *scene.Manifest) { m.Pages[1].Detail.Fields = nil }, "a detail page needs fields"},
+		{"table without columns", func(m *scene.Manifest) { m.Pages[1].Detail.Tables[0].Columns = nil }, "table lines: a table needs columns"},
+		{"table column untyped", func(m *scene.Manifest) { m.Pages[1].Detail.Tables[0].Columns[0].Type = "" }, `column approve: unknown type ""`},
+		{"form source a write", func(m *scene.Manifest) { m.Pages[1].Detail.Actions[1].Form.Source = "PUT /notices/{id}" }, `form source: "PUT /notices/{id}": want GET`},
+		{"result without fields", func(m *scene.Manifest) { m.Pages[1].Detail.Actions[1].Result.Fields = nil }, "a result needs fields"},
+		{"result without English", func(m *scene.Manifest) { m.Pages[1].Detail.Actions[1].Result.Title.EN = "" }, "result title: both zh and en"},
+		{"choices on an array", func(m *scene.Manifest) {
+			m.Pages[1].Detail.Actions[1].Form.UI["selected"] = scene.Widget{Widget: scene.WidgetChoices, Items: &scene.Items{Source: "GET /notices"}}
+		}, "a choices widget is for an object property"},
+		{"checklist on an object", func(m *scene.Manifest) {
+			m.Pages[1].Detail.Actions[1].Form.UI["choices"] = scene.Widget{Widget: scene.WidgetChecklist}
+		}, "a checklist widget is for an array property"},
+		{"choices without items", func(m *scene.Manifest) {
+			m.Pages[1].Detail.Actions[1].Form.UI["choices"] = scene.Widget{Widget: scene.WidgetChoices}
+		}, "a choices widget needs items"},
+		{"items from no route", func(m *scene.Manifest) {
+			m.Pages[1].Detail.Actions[1].Form.UI["selected"].Items.Source = "GET /ballots"
+		}, `items source: "GET /ballots" is not a route`},
+		{"items on a textarea", func(m *scene.Manifest) {
+			m.Pages[1].Detail.Actions[1].Form.UI["selected"] = scene.Widget{Widget: scene.WidgetTextarea, Items: &scene.Items{Source: "GET /notices"}}
+		}, "items are for the select, radio, choices and checklist widgets"},
+		{"items if without values", func(m *scene.Manifest) { m.Pages[1].Detail.Actions[1].Form.UI["selected"].Items.If.In = nil }, "items if needs values"},
+		{"max on a select", func(m *scene.Manifest) {
+			m.Pages[1].Detail.Actions[1].Form.UI["selected"] = scene.Widget{Widget: scene.WidgetSelect, Max: "k"}
+		}, "max is for the choices and checklist widgets"},
+		{"max_of without max", func(m *scene.Manifest) {
+			w := m.Pages[1].Detail.Actions[1].Form.UI["choices"]
+			w.Max = ""
+			m.Pages[1].Detail.Actions[1].Form.UI["choices"] = w
+		}, "max_of is for a choices widget with max"},
+		{"widget visible_if with an object", func(m *scene.Manifest) {
+			m.Pages[1].Detail.Actions[1].Form.UI["choices"].VisibleIf.In = []any{[]int{1}}
+		}, "ui choices: visible_if values are"},
+		{"nested hint for no property", func(m *scene.Manifest) {
+			m.Pages[1].Detail.Actions[1].Form.UI["rows"].Properties["whom"] = scene.Widget{}
+		}, "ui rows: ui whom: not a property of the schema"},
+		{"nested unknown widget", func(m *scene.Manifest) {
+			m.Pages[1].Detail.Actions[1].Form.UI["rows"].Properties["who"] = scene.Widget{Widget: "dial"}
+		}, `ui who: unknown widget "dial"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
