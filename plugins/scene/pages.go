@@ -251,9 +251,8 @@ type Widget struct {
 	// candidates of a round) rather than a fixed enum.
 	Items *Items `json:"items,omitempty"`
 	// Max names a number field of the form's record: the most items a
-	// checklist may check, or a choices widget may give the value MaxOf.
-	Max   string `json:"max,omitempty"`
-	MaxOf string `json:"max_of,omitempty"`
+	// checklist may check.
+	Max string `json:"max,omitempty"`
 	// VisibleIf shows the property (and sends it) only when the form's
 	// record matches.
 	VisibleIf *Condition `json:"visible_if,omitempty"`
@@ -329,6 +328,10 @@ type Action struct {
 	Call  string `json:"call,omitempty"`
 	// Page opens a page instead of calling a route ({id} = row.id).
 	Page string `json:"page,omitempty"`
+	// Params name, for a {name} of the action's routes, the field of the
+	// row or record that fills it, when it is not the field of that name
+	// ({"id": "round_id", "cid": "id"} for a candidate of a round).
+	Params map[string]string `json:"params,omitempty"`
 	// Body are fixed fields of the JSON body; the form's values join them.
 	Body map[string]any `json:"body,omitempty"`
 	// Form asks the user first. With Confirm as well, the console shows
@@ -608,6 +611,10 @@ func (c *pageChecker) actions(at string, as []Action) {
 		case c.pages[a.Page] == nil:
 			c.add("%s: page %q is not a page of this scene", aat, a.Page)
 		}
+		for name, field := range a.Params {
+			c.key(aat+": params", name, false)
+			c.key(aat+": params "+name, field, false)
+		}
 		if a.Form != nil {
 			c.schema(aat, a.Form.Schema, a.Form.UI)
 			if a.Form.Source != "" {
@@ -703,11 +710,8 @@ func (c *pageChecker) widget(at string, w Widget, prop json.RawMessage) {
 		c.add("%s: a choices widget needs items", at)
 	}
 	c.key(at+": max", w.Max, true)
-	if w.Max != "" && w.Widget != WidgetChoices && w.Widget != WidgetChecklist {
-		c.add("%s: max is for the choices and checklist widgets", at)
-	}
-	if w.MaxOf != "" && (w.Widget != WidgetChoices || w.Max == "") {
-		c.add("%s: max_of is for a choices widget with max", at)
+	if w.Max != "" && w.Widget != WidgetChecklist {
+		c.add("%s: max is for the checklist widget", at)
 	}
 	c.condition(at+": visible_if", w.VisibleIf)
 	if len(w.Properties) > 0 {

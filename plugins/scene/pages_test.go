@@ -40,12 +40,12 @@ func pagedManifest() scene.Manifest {
 					Body: map[string]any{"publish": true}, VisibleIf: &scene.Condition{Field: "status", In: []any{"draft"}},
 					Form: &scene.ActionForm{Schema: json.RawMessage(`{"type":"object","properties":{"note":{"type":"string"}}}`),
 						UI: map[string]scene.Widget{"note": {Widget: scene.WidgetTextarea}}}},
-					{ID: "vote", Title: scene.L("投票", "Vote"), Call: "PUT /notices/{id}", Confirm: &confirm,
+					{ID: "vote", Title: scene.L("投票", "Vote"), Call: "PUT /notices/{id}", Confirm: &confirm, Params: map[string]string{"id": "notice.id"},
 						Form: &scene.ActionForm{Source: "GET /notices/{id}",
 							Schema: json.RawMessage(`{"type":"object","properties":{"choices":{"type":"object","additionalProperties":{"enum":["yes","no"]}},` +
 								`"selected":{"type":"array","items":{"type":"string"}},"rows":{"type":"array","items":{"type":"object","properties":{"who":{"type":"string"}}}}}}`),
 							UI: map[string]scene.Widget{
-								"choices": {Widget: scene.WidgetChoices, Max: "rules.k", MaxOf: "yes",
+								"choices": {Widget: scene.WidgetChoices,
 									Items:     &scene.Items{Source: "GET /notices", Label: "title", In: "ballot.candidates"},
 									VisibleIf: &scene.Condition{Field: "rules.mode", In: []any{"per_item"}}},
 								"selected": {Widget: scene.WidgetChecklist, Max: "rules.k",
@@ -136,12 +136,8 @@ func TestPagesValidate(t *testing.T) {
 		{"items if without values", func(m *scene.Manifest) { m.Pages[1].Detail.Actions[1].Form.UI["selected"].Items.If.In = nil }, "items if needs values"},
 		{"max on a select", func(m *scene.Manifest) {
 			m.Pages[1].Detail.Actions[1].Form.UI["selected"] = scene.Widget{Widget: scene.WidgetSelect, Max: "k"}
-		}, "max is for the choices and checklist widgets"},
-		{"max_of without max", func(m *scene.Manifest) {
-			w := m.Pages[1].Detail.Actions[1].Form.UI["choices"]
-			w.Max = ""
-			m.Pages[1].Detail.Actions[1].Form.UI["choices"] = w
-		}, "max_of is for a choices widget with max"},
+		}, "max is for the checklist widget"},
+		{"params with a bad field", func(m *scene.Manifest) { m.Pages[1].Detail.Actions[1].Params = map[string]string{"id": "a b"} }, `params id: "a b": want a field name`},
 		{"widget visible_if with an object", func(m *scene.Manifest) {
 			m.Pages[1].Detail.Actions[1].Form.UI["choices"].VisibleIf.In = []any{[]int{1}}
 		}, "ui choices: visible_if values are"},
