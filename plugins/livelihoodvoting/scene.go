@@ -108,6 +108,7 @@ func New(version string) *scene.Scene {
 			{Kind: dutyEvaluate, Title: scene.T("测评民生实事项目", "Evaluated a livelihood project")},
 		},
 		Capabilities: []string{scene.CapStore, scene.CapDirectory, scene.CapDuty, scene.CapAudit, scene.CapScheduler, scene.CapFiles},
+		Pages:        pages(),
 	})
 	sv := &service{commit: newCommitter(), seats: newElectorateCache()}
 	s.Handle(http.MethodGet, "/rounds", permRead, scene.T("票决年度列表", "Voting rounds"), sv.listRounds)

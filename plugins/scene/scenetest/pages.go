@@ -13,25 +13,43 @@ import (
 // CheckPages reads every page the principal may see, in the default
 // tenant, as the console would, and fails t for each page that names what
 // its routes do not answer: a list's rows and columns, a detail page's
-// title, fields, timeline and map (for pages given a record id in
-// records, keyed by page id: choose a record with every field set), a
-// dashboard's cards and charts. Forms and actions write, so it does not
-// call them; Validate already checked that their routes exist.
+// title, fields, timeline, tables and map, a dashboard's cards and charts.
+// A page whose routes take its id ({id}) is read with the record id given
+// in records, keyed by page id (choose a record with every field set), and
+// skipped without one. Forms and actions write, so it does not call them;
+// Validate already checked that their routes exist.
 func (h *Harness) CheckPages(t testing.TB, as *scene.Principal, records map[string]string) {
 	t.Helper()
 	for _, p := range h.manifest.Pages {
 		if p.Permission != "" && !as.Can(p.Permission) {
 			continue
 		}
+		params, ok := map[string]string{"id": records[p.ID]}, records[p.ID] != ""
 		switch {
-		case p.List != nil && h.mayCall(as, p.List.Source):
-			h.checkList(t, as, p)
-		case p.Detail != nil && records[p.ID] != "" && h.mayCall(as, p.Detail.Source):
+		case p.List != nil && h.mayCall(as, p.List.Source) && (ok || !takesID(p.List.Source)):
+			h.checkList(t, as, p, params)
+		case p.Detail != nil && ok && h.mayCall(as, p.Detail.Source):
 			h.checkDetail(t, as, p, records[p.ID])
-		case p.Dashboard != nil:
-			h.checkDashboard(t, as, p)
+		case p.Dashboard != nil && (ok || !dashboardTakesID(p.Dashboard)):
+			h.checkDashboard(t, as, p, params)
 		}
 	}
+}
+
+func takesID(ref string) bool { return strings.Contains(ref, "{id}") }
+
+func dashboardTakesID(d *scene.DashboardPage) bool {
+	for _, c := range d.Cards {
+		if takesID(c.Source) {
+			return true
+		}
+	}
+	for _, c := range d.Charts {
+		if takesID(c.Source) {
+			return true
+		}
+	}
+	return false
 }
 
 // mayCall reports whether the principal may call a page's route.
@@ -72,10 +90,10 @@ func (h *Harness) read(t testing.TB, as *scene.Principal, page, ref string, para
 	return v, true
 }
 
-func (h *Harness) checkList(t testing.TB, as *scene.Principal, p scene.Page) {
+func (h *Harness) checkList(t testing.TB, as *scene.Principal, p scene.Page, params map[string]string) {
 	t.Helper()
 	l := p.List
-	v, ok := h.read(t, as, p.ID, l.Source, nil)
+	v, ok := h.read(t, as, p.ID, l.Source, params)
 	if !ok {
 		return
 	}
@@ -90,7 +108,13 @@ func (h *Harness) checkList(t testing.TB, as *scene.Principal, p scene.Page) {
 			t.Errorf("page %s: cursor %q is not a string", p.ID, l.Cursor)
 		}
 	}
-	for _, col := range l.Columns {
+	checkColumns(t, p.ID, l.Source, items, l.Columns)
+}
+
+// checkColumns fails t for each column that is in none of the rows.
+func checkColumns(t testing.TB, page, where string, items []any, cols []scene.Column) {
+	t.Helper()
+	for _, col := range cols {
 		found := len(items) == 0
 		for _, row := range items {
 			if _, ok := Lookup(row, col.Field); ok {
@@ -99,7 +123,7 @@ func (h *Harness) checkList(t testing.TB, as *scene.Principal, p scene.Page) {
 			}
 		}
 		if !found {
-			t.Errorf("page %s: column %q is in none of the %d rows of %s", p.ID, col.Field, len(items), l.Source)
+			t.Errorf("page %s: column %q is in none of the %d rows of %s", page, col.Field, len(items), where)
 		}
 	}
 }
@@ -126,6 +150,15 @@ func (h *Harness) checkDetail(t testing.TB, as *scene.Principal, p scene.Page, i
 			t.Errorf("page %s: record %s has no %q", p.ID, id, f)
 		}
 	}
+	for _, tb := range d.Tables {
+		arr, _ := Lookup(v, tb.Field)
+		items, isArray := arr.([]any)
+		if !isArray {
+			t.Errorf("page %s: record %s has no array %q", p.ID, id, tb.Field)
+			continue
+		}
+		checkColumns(t, p.ID, tb.Field, items, tb.Columns)
+	}
 	if tl := d.Timeline; tl != nil {
 		steps, _ := Lookup(v, tl.Field)
 		entries, ok := steps.([]any)
@@ -141,7 +174,7 @@ func (h *Harness) checkDetail(t testing.TB, as *scene.Principal, p scene.Page, i
 	}
 }
 
-func (h *Harness) checkDashboard(t testing.TB, as *scene.Principal, p scene.Page) {
+func (h *Harness) checkDashboard(t testing.TB, as *scene.Principal, p scene.Page, params map[string]string) {
 	t.Helper()
 	answers := map[string]any{}
 	get := func(ref string) (any, bool) {
@@ -151,7 +184,7 @@ func (h *Harness) checkDashboard(t testing.TB, as *scene.Principal, p scene.Page
 		if !h.mayCall(as, ref) {
 			return nil, false
 		}
-		v, ok := h.read(t, as, p.ID, ref, nil)
+		v, ok := h.read(t, as, p.ID, ref, params)
 		if ok {
 			answers[ref] = v
 		}
