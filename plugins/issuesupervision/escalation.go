@@ -25,9 +25,10 @@ type Escalation struct {
 }
 
 // escalated records an overdue issue escalated from below; the congress's
-// own overdue events (no origin) need nothing here.
+// own overdue events (no origin), and events of the same type from another
+// scene, need nothing here.
 func (sv *service) escalated(ctx context.Context, e *scene.Event) error {
-	if e.Origin == "" {
+	if !fromElsewhere(e) {
 		return nil
 	}
 	var p struct {

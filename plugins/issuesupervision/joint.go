@@ -662,6 +662,12 @@ func (sv *service) concludeJoint(ctx context.Context, r *scene.Request) (*scene.
 	return activityOut(http.StatusOK, docs[0])
 }
 
+// fromElsewhere reports whether a joint-supervision event came from this
+// scene in another congress: the congress's own events (no origin) are
+// going out, and an event of the same type another scene published is not
+// ours to act on (event types are not namespaced by scene).
+func fromElsewhere(e *scene.Event) bool { return e.Origin != "" && e.Source == ID }
+
 // inviteID is where congress origin's activity is kept as an invitation.
 func inviteID(origin, activityID string) string { return origin + ":" + activityID }
 
@@ -669,8 +675,8 @@ func inviteID(origin, activityID string) string { return origin + ":" + activity
 // Origin names the inviting congress). Delivered again, it is recorded
 // once.
 func (sv *service) jointInvited(ctx context.Context, e *scene.Event) error {
-	if e.Origin == "" {
-		return nil // the congress's own invitation, going out
+	if !fromElsewhere(e) {
+		return nil
 	}
 	var p invitedPayload
 	if err := json.Unmarshal(e.Payload, &p); err != nil {
@@ -688,7 +694,7 @@ func (sv *service) jointInvited(ctx context.Context, e *scene.Event) error {
 // jointAnswered records an invited congress's answer on the activity; an
 // answer from a congress that was not invited is ignored.
 func (sv *service) jointAnswered(ctx context.Context, e *scene.Event) error {
-	if e.Origin == "" {
+	if !fromElsewhere(e) {
 		return nil
 	}
 	var p answeredPayload
@@ -714,7 +720,7 @@ func (sv *service) jointAnswered(ctx context.Context, e *scene.Event) error {
 
 // jointConcluded records the conclusion on the invitation.
 func (sv *service) jointConcluded(ctx context.Context, e *scene.Event) error {
-	if e.Origin == "" {
+	if !fromElsewhere(e) {
 		return nil
 	}
 	var p concludedPayload

@@ -83,9 +83,14 @@ func TestJointSupervision(t *testing.T) {
 		t.Errorf("the issue's timeline ends with %+v, want the activity", last)
 	}
 
+	// Another scene publishing an event of the same type is not this
+	// scene: its "invitation" is ignored.
+	if err := h.Deliver("ningbo", scene.Event{Type: inv.Type, Payload: inv.Payload, Origin: "haishu", Source: "test.other"}); err != nil {
+		t.Fatal(err)
+	}
 	// The city receives it (twice: delivered again, recorded once).
 	for range 2 {
-		if err := h.Deliver("ningbo", scene.Event{Type: inv.Type, Payload: inv.Payload, Origin: "haishu"}); err != nil {
+		if err := h.Deliver("ningbo", scene.Event{Type: inv.Type, Payload: inv.Payload, Origin: "haishu", Source: is.ID}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -119,10 +124,10 @@ func TestJointSupervision(t *testing.T) {
 		t.Fatalf("answer event %s to %v", ans.Type, ans.To)
 	}
 	// Jiangbei was not invited: its "answer" changes nothing.
-	if err := h.Deliver("haishu", scene.Event{Type: ans.Type, Payload: ans.Payload, Origin: "jiangbei"}); err != nil {
+	if err := h.Deliver("haishu", scene.Event{Type: ans.Type, Payload: ans.Payload, Origin: "jiangbei", Source: is.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Deliver("haishu", scene.Event{Type: ans.Type, Payload: ans.Payload, Origin: "ningbo"}); err != nil {
+	if err := h.Deliver("haishu", scene.Event{Type: ans.Type, Payload: ans.Payload, Origin: "ningbo", Source: is.ID}); err != nil {
 		t.Fatal(err)
 	}
 	h.Request(http.MethodGet, "/joint/"+a.ID).As(staff).Do().Decode(t, &a)
@@ -159,7 +164,7 @@ func TestJointSupervision(t *testing.T) {
 	ev = h.Events("haishu")
 	if done := ev[len(ev)-1]; done.Type != is.EventJointConcluded || !slices.Equal(done.To, []string{"ningbo"}) {
 		t.Errorf("conclusion event %s to %v, want the city only (the township has not accepted)", done.Type, done.To)
-	} else if err := h.Deliver("ningbo", scene.Event{Type: done.Type, Payload: done.Payload, Origin: "haishu"}); err != nil {
+	} else if err := h.Deliver("ningbo", scene.Event{Type: done.Type, Payload: done.Payload, Origin: "haishu", Source: is.ID}); err != nil {
 		t.Fatal(err)
 	}
 	var got is.InvitationJSON
