@@ -426,6 +426,23 @@ func loadActivity(ctx context.Context, r *scene.Request) (*scene.Document, Activ
 	return d, a, nil
 }
 
+// openActivity binds the request's input into in and returns the
+// activity the request is about, if the caller may see it and it is still
+// open.
+func openActivity(ctx context.Context, r *scene.Request, in any) (*scene.Document, Activity, error) {
+	if err := r.Bind(in); err != nil {
+		return nil, Activity{}, err
+	}
+	d, a, err := loadActivity(ctx, r)
+	if err != nil {
+		return nil, a, err
+	}
+	if a.Status != "open" {
+		return nil, a, errJointConcluded
+	}
+	return d, a, nil
+}
+
 func (a *Activity) hasDeputy(id string) bool {
 	return id != "" && slices.ContainsFunc(a.Deputies, func(m Member) bool { return m.ID == id })
 }
@@ -481,15 +498,9 @@ func (sv *service) listJoint(ctx context.Context, r *scene.Request) (*scene.Resp
 
 func (sv *service) inviteJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 	var in JointInput
-	if err := r.Bind(&in); err != nil {
-		return nil, err
-	}
-	d, a, err := loadActivity(ctx, r)
+	d, a, err := openActivity(ctx, r, &in)
 	if err != nil {
 		return nil, err
-	}
-	if a.Status != "open" {
-		return nil, errJointConcluded
 	}
 	now := time.Now().UTC()
 	got, err := resolve(ctx, r.Host, in, &a, now)
@@ -545,15 +556,9 @@ func (in RecordInput) Validate() error {
 
 func (sv *service) recordJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 	var in RecordInput
-	if err := r.Bind(&in); err != nil {
-		return nil, err
-	}
-	d, a, err := loadActivity(ctx, r)
+	d, a, err := openActivity(ctx, r, &in)
 	if err != nil {
 		return nil, err
-	}
-	if a.Status != "open" {
-		return nil, errJointConcluded
 	}
 	var v scene.Validator
 	for i, id := range in.Deputies {
@@ -625,15 +630,9 @@ func (in ConcludeInput) Validate() error {
 
 func (sv *service) concludeJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 	var in ConcludeInput
-	if err := r.Bind(&in); err != nil {
-		return nil, err
-	}
-	d, a, err := loadActivity(ctx, r)
+	d, a, err := openActivity(ctx, r, &in)
 	if err != nil {
 		return nil, err
-	}
-	if a.Status != "open" {
-		return nil, errJointConcluded
 	}
 	a.Status, a.Conclusion, a.ConcludedAt = "concluded", strings.TrimSpace(in.Conclusion), time.Now().UTC()
 	var to []string
