@@ -123,11 +123,47 @@ type IssueJSON struct {
 	// Duplicates are open issues of the same kind nearby, offered to the
 	// reporter when filing.
 	Duplicates []string `json:"duplicates,omitempty"`
+	// WaitingOn says who the issue waits on now; absent once it is over.
+	WaitingOn *WaitingJSON `json:"waiting_on,omitempty"`
+}
+
+// WaitingJSON is who an open issue waits on: "staff" (the congress's
+// staff), "platform" (the grassroots governance platform or its grid
+// worker), "department", or "deputy" (the reporter, to confirm).
+type WaitingJSON struct {
+	Who  string     `json:"who"`
+	Name scene.Text `json:"name"`
 }
 
 func issueOut(d *scene.Document) (IssueJSON, error) {
 	j := IssueJSON{ID: d.ID, Version: d.Version}
-	return j, d.Decode(&j.Issue)
+	if err := d.Decode(&j.Issue); err != nil {
+		return j, err
+	}
+	j.WaitingOn = waitingOn(&j.Issue)
+	return j, nil
+}
+
+// waitingOn works out who an issue waits on from its state and destination.
+func waitingOn(is *Issue) *WaitingJSON {
+	switch is.State {
+	case Closed, Rejected, Withdrawn:
+		return nil
+	case Submitted, Reopened:
+		return &WaitingJSON{"staff", scene.T("人大工作人员分派", "Staff, to route it")}
+	case Answered:
+		return &WaitingJSON{"deputy", scene.T("代表确认办理结果", "The deputy, to confirm the outcome")}
+	}
+	if code, ok := strings.CutPrefix(is.Destination, "department:"); ok {
+		return &WaitingJSON{"department", scene.T("承办部门（"+code+"）", "The department ("+code+")")}
+	}
+	switch {
+	case is.Grid != nil && is.Grid.Undeliverable:
+		return &WaitingJSON{"staff", scene.T("工作人员重新推送（推送失败）", "Staff, to deliver it again (delivery failed)")}
+	case is.State == Dispatched && is.Worker != "":
+		return &WaitingJSON{"platform", scene.T("网格员 "+strings.TrimPrefix(is.Worker, "网格员 ")+" 处置", "Grid worker "+is.Worker)}
+	}
+	return &WaitingJSON{"platform", scene.T("基层治理四平台", "The grassroots governance platform")}
 }
 
 var errNotFound = scene.NotFound("issue.not_found", scene.T("找不到该督事事项。", "No such issue."))

@@ -223,3 +223,38 @@ func TestFollowUp(t *testing.T) {
 		t.Errorf("%d duty entries, want 3 (report + 2 follow-ups)", n)
 	}
 }
+
+// Every open issue says who it waits on, as the deputy's list shows it.
+func TestWaitingOn(t *testing.T) {
+	h, deputy, staff := harness(t)
+	lat, lng := 29.8683, 121.5440
+	var iss is.IssueJSON
+	h.Request(http.MethodPost, "/issues").As(deputy).JSON(is.ReportInput{Category: "tree", Description: "行道树倒伏",
+		Lat: &lat, Lng: &lng, Address: "海曙区中山西路 100 号"}).Do().Decode(t, &iss)
+	want := func(who string) {
+		t.Helper()
+		var list struct{ Items []is.IssueJSON }
+		h.Request(http.MethodGet, "/issues").As(deputy).Do().Decode(t, &list)
+		got := list.Items[0].WaitingOn
+		switch {
+		case who == "" && got != nil:
+			t.Errorf("%s: waits on %+v, want nobody", list.Items[0].State, got)
+		case who != "" && (got == nil || got.Who != who || got.Name.ZH == "" || got.Name.EN == ""):
+			t.Errorf("%s: waits on %+v, want %s", list.Items[0].State, got, who)
+		}
+	}
+	want("platform") // routed to the grid
+	for _, in := range []is.ActionInput{{Action: is.ActAccept}, {Action: is.ActDispatch, Worker: "网格员 张海军"}} {
+		h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(in).Do()
+	}
+	want("platform")
+	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(is.ActionInput{Action: is.ActHandle}).Do()
+	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(is.ActionInput{Action: is.ActAnswer, Note: "已清理"}).Do()
+	want("deputy")
+	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(deputy).JSON(is.ActionInput{Action: is.ActReopen, Note: "没清理干净"}).Do()
+	want("staff")
+	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(is.ActionInput{Action: is.ActRoute, Destination: "department:water"}).Do()
+	want("department")
+	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(deputy).JSON(is.ActionInput{Action: is.ActWithdraw}).Do()
+	want("")
+}
