@@ -100,9 +100,11 @@ func New(svc Services, cfg Config) (*Server, error) {
 	s.app.Get("/readyz", s.readyz)
 	v1 := s.app.Group("/api/v1")
 	v1.Get("/openapi.json", s.openAPI)
+	// Import routes come before deputyRoutes: /deputies/import-template
+	// must not be taken for /deputies/:id.
 	groups := [][]Route{
 		s.authRoutes(), s.platformRoutes(), s.tenantRoutes(), s.userRoutes(), s.serviceAccountRoutes(),
-		s.roleRoutes(), s.deputyRoutes(), s.dutyRoutes(), s.auditRoutes(), s.inboxRoutes(), s.departmentRoutes(),
+		s.roleRoutes(), s.deputyImportRoutes(), s.deputyRoutes(), s.dutyRoutes(), s.auditRoutes(), s.inboxRoutes(), s.departmentRoutes(),
 		s.consoleRoutes(), s.publicDeputyRoutes(),
 	}
 	if svc.Scenes != nil {

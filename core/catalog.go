@@ -78,6 +78,21 @@ var catalog = map[string]text{
 	"photo.not_found":      {"该代表还没有照片。", "This deputy has no photo."},
 	"duty.in_future":       {"履职时间不能晚于现在。", "The activity cannot be in the future."},
 
+	// Importing deputies from Excel.
+	"deputy.duplicate_in_batch": {"与第 %d 行重复（姓名、届次、选区相同）。", "Repeats row %d (same name, term and constituency)."},
+	"deputy.duplicate_existing": {"该代表已在名册中（姓名、届次、选区相同）。", "This deputy is already on the roll (same name, term and constituency)."},
+	"import.invalid":            {"文件中有 %d 行有误，未导入任何代表；请按标出的行修改后重新导入。", "%d rows of the file have problems; no deputy was imported. Fix the rows marked and import again."},
+	"import.empty":              {"文件中没有代表数据：第 1 行为表头，从第 2 行起每行一位代表。", "The file holds no deputies: row 1 is the header, then one deputy per row."},
+	"import.too_many_rows":      {"一次最多导入 %d 位代表，请分批导入。", "At most %d deputies can be imported at once; split the file."},
+	"import.too_large":          {"文件不能超过 %d MB。", "The file must be at most %d MB."},
+	"import.not_xlsx":           {"无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（可先下载导入模板）。", "The file cannot be read: upload an Excel .xlsx file (Excel 2007 or later; the import template is one)."},
+	"import.bad_headers":        {"表头不符合导入模板：第 1 行应为列名，须包含“姓名”和“层级”。", "The header does not match the import template: row 1 names the columns and must include 姓名 (name) and 层级 (level)."},
+	"import.unknown_column":     {"不认识的列“%s”；可用的列见导入模板。", "Unknown column %s; the import template lists the columns."},
+	"import.missing_column":     {"缺少必填列“%s”。", "The required column %s is missing."},
+	"import.duplicate_column":   {"列“%s”出现了不止一次。", "The column %s appears more than once."},
+	"import.extra_cell":         {"该单元格不在任何列名之下。", "This cell is under no column header."},
+	"import.value":              {"“%s”不是可用的值，应为：%s。", "%s is not an allowed value; use one of: %s."},
+
 	// Roles.
 	"role.not_found":     {"找不到该角色。", "No such role."},
 	"role.builtin":       {"内置角色不能删除。", "Built-in roles cannot be deleted."},

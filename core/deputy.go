@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"net/mail"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -74,6 +75,35 @@ func (in DeputyInput) Validate() error {
 	return v.Err()
 }
 
+// DeputyKey tells deputies of one congress apart in an import: the name,
+// the term (届次) and the constituency (选区), trimmed. A constituency
+// elects different people in one term, and a deputy re-elected is a new
+// record of the next term; so two records with one key are the same person
+// entered twice. Phone numbers are not the key: they are optional, and
+// change.
+type DeputyKey struct {
+	Name, Term, Constituency string
+}
+
+// Key returns the input's DeputyKey.
+func (in DeputyInput) Key() DeputyKey {
+	return DeputyKey{Name: strings.TrimSpace(in.Name), Term: strings.TrimSpace(in.Term), Constituency: strings.TrimSpace(in.Constituency)}
+}
+
+// MaxDeputyImport is the most deputies one import adds.
+const MaxDeputyImport = 10000
+
+// DeputyImport is a batch of deputies added at once (an Excel file).
+type DeputyImport struct {
+	Deputies []DeputyInput
+	// Rows number the deputies as their author knows them (the rows of a
+	// spreadsheet), for problems; default 1, 2, 3 …
+	Rows []int
+	// Source describes where the batch came from (the file's SHA-256), for
+	// the audit entry.
+	Source string
+}
+
 func validPhone(s string) bool {
 	if len(s) < 5 || len(s) > 20 {
 		return false
@@ -141,4 +171,10 @@ type DeputyService interface {
 	SetDeputyPhoto(ctx context.Context, id string, p Photo) error
 	// DeputyPhoto returns the portrait, or ENOTFOUND.
 	DeputyPhoto(ctx context.Context, id string) (*Photo, error)
+	// ImportDeputies adds every deputy of the batch or none, with one audit
+	// entry, and returns how many it added. EINVALID, naming each problem
+	// at "rows[N].field" (N from imp.Rows), when an input is invalid or its
+	// Key repeats an earlier input's or an existing deputy's of the
+	// congress; EINVALID too for an empty batch or one over MaxDeputyImport.
+	ImportDeputies(ctx context.Context, imp DeputyImport) (int, error)
 }
