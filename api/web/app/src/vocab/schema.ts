@@ -1,5 +1,5 @@
 import type { JSONSchema, Widget } from './types'
-import { text } from './util'
+import { matches, text } from './util'
 
 export function typeOf(s: JSONSchema): string {
   if (Array.isArray(s.type)) return s.type.find((t) => t !== 'null') ?? 'string'
@@ -64,6 +64,18 @@ export function prune(v: unknown): unknown {
     return out
   }
   return v
+}
+
+// shownValue keeps the properties of a form's value that are shown for
+// the record (visible_if), so that hidden ones are not sent.
+export function shownValue(s: JSONSchema, ui: Record<string, Widget> | undefined, v: Record<string, unknown>, record: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, x] of Object.entries(v)) {
+    const w = ui?.[k]
+    if (w?.visible_if && !matches(w.visible_if, record)) continue
+    out[k] = x
+  }
+  return out
 }
 
 // missingRequired lists the dotted paths of required top-level fields

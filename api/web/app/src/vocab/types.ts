@@ -55,8 +55,20 @@ export interface JSONSchema {
   writeOnly?: boolean
 }
 
+// Items are the values a widget offers, read from a scene route
+// ({field}s from the form's record).
+export interface Items {
+  source: string
+  items?: string
+  value?: string
+  label?: string
+  note?: string
+  if?: Condition
+  in?: string
+}
+
 export interface Widget {
-  widget?: 'textarea' | 'select' | 'radio' | 'date' | 'datetime' | 'map' | 'photos' | 'money' | 'hidden'
+  widget?: 'textarea' | 'select' | 'radio' | 'date' | 'datetime' | 'map' | 'photos' | 'money' | 'hidden' | 'choices' | 'checklist'
   title?: Label
   placeholder?: Label
   order?: number
@@ -65,11 +77,22 @@ export interface Widget {
   lat?: string
   lng?: string
   address?: string
+  items?: Items
+  max?: string
+  visible_if?: Condition
+  properties?: Record<string, Widget>
 }
 
 export interface ActionForm {
   schema: JSONSchema
   ui?: Record<string, Widget>
+  source?: string
+}
+
+export interface ActionResult {
+  title: Label
+  note?: Label
+  fields: DetailField[]
 }
 
 export interface Action {
@@ -77,12 +100,14 @@ export interface Action {
   title: Label
   call?: string
   page?: string
+  params?: Record<string, string>
   body?: Record<string, unknown>
   form?: ActionForm
   confirm?: Label
   permission?: string
   visible_if?: Condition
   danger?: boolean
+  result?: ActionResult
 }
 
 export interface ListSpec {
@@ -121,7 +146,15 @@ export interface DetailSpec {
   timeline?: TimelineSpec
   attachments?: { field: string; source?: string }
   map?: { lat: string; lng: string; label?: string }
+  tables?: Table[]
   actions: Action[]
+}
+
+export interface Table {
+  field: string
+  title: Label
+  columns: Column[]
+  empty?: Label
 }
 
 export interface FormSpec {
