@@ -58,9 +58,11 @@ const en: typeof zhCN = {
   },
   deputies: {
     search: 'Search by name, delegation, constituency or occupation', add: 'Add a deputy', import: 'Import from Excel', importing: 'Importing…',
-    importHint: 'The first row is the header: name, gender, level, delegation, constituency, term, occupation, phone, email.',
+    importHint: 'Fill in the template (.xlsx): row 1 is the header (name and level required), one deputy per row, at most 10,000. If any row has a problem nothing is imported and the rows are listed.',
     imported: '{n} deputies imported', row: 'Row {n}', level: 'Level', delegation: 'Delegation', constituency: 'Constituency', occupation: 'Occupation', term: 'Term',
     gender: 'Gender', male: 'Male', female: 'Female',
+    template: 'Download the template', header: 'Header', column: 'column {c}',
+    fields: { name: 'Name', gender: 'Gender', level: 'Level', delegation: 'Delegation', constituency: 'Constituency', term: 'Term', occupation: 'Occupation', phone: 'Phone', email: 'E-mail', status: 'Status' },
   },
   roles: {
     name: 'Role', grants: 'Permissions', builtin: 'Built-in', create: 'New role', confirmDelete: 'Delete this role?',

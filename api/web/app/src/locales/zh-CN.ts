@@ -56,9 +56,11 @@ export default {
   },
   deputies: {
     search: '按姓名、代表团、选区或职业搜索', add: '新增代表', import: '从 Excel 导入', importing: '正在导入…',
-    importHint: 'Excel 第一行为表头：姓名、性别、层级、代表团、选区、届次、职业、电话、邮箱。',
+    importHint: '按导入模板填写 .xlsx：第一行为表头（姓名、层级必填），每行一位代表，最多 10000 行；有任何一行出错则不导入，并列出出错的行。',
     imported: '已导入 {n} 名代表', row: '第 {n} 行', level: '层级', delegation: '代表团', constituency: '选区', occupation: '职业', term: '届次',
     gender: '性别', male: '男', female: '女',
+    template: '下载导入模板', header: '表头', column: '{c} 列',
+    fields: { name: '姓名', gender: '性别', level: '层级', delegation: '代表团', constituency: '选区', term: '届次', occupation: '职业', phone: '手机号码', email: '电子邮箱', status: '状态' },
   },
   roles: {
     name: '角色', grants: '权限', builtin: '内置', create: '新建角色', confirmDelete: '确定删除这个角色吗？',
