@@ -40,6 +40,12 @@ export function sceneURL(tenant: string, scene: string, path: string): string {
   return `/t/${encodeURIComponent(tenant)}/scenes/${encodeURIComponent(scene)}${path}`
 }
 
+// sceneFileURL is the API path of a file a scene stored (a photo), which
+// the host serves to the scene's users.
+export function sceneFileURL(tenant: string, scene: string, id: string): string {
+  return `/t/${encodeURIComponent(tenant)}/scene-files/${encodeURIComponent(scene)}/${encodeURIComponent(id)}`
+}
+
 export type Locale = 'zh-CN' | 'en'
 
 // text picks the user's language of a bilingual label; plain strings pass.

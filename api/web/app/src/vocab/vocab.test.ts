@@ -155,6 +155,24 @@ describe('detail page', () => {
   })
 })
 
+describe('detail page attachments', () => {
+  it('shows host file ids as thumbnails from /scene-files, and enlarges one on a click', async () => {
+    mockFetch({ [`GET ${S}/issues/i1`]: () => ({ body: { id: 'i1', description: '井盖缺失', status: 'submitted', photos: ['f1', 'f 2'], timeline: [] } }) })
+    const page = structuredClone(byID('issue'))
+    page.detail!.attachments = { field: 'photos' }
+    const { w } = await render('issue', { id: 'i1', page })
+    const F = '/api/v1/t/haishu/scene-files/renda.issue-supervision'
+    const imgs = w.findAll('.attachments img')
+    expect(imgs.map((i) => i.attributes('src'))).toEqual([`${F}/f1`, `${F}/f%202`])
+    expect(document.body.querySelector('.el-image-viewer__wrapper')).toBeNull()
+    await imgs[1].trigger('click')
+    await flushPromises()
+    const viewer = document.body.querySelector('.el-image-viewer__wrapper')
+    expect(viewer).not.toBeNull()
+    expect(viewer!.querySelector('img')?.getAttribute('src')).toBe(`${F}/f%202`)
+  })
+})
+
 describe('form page', () => {
   it('builds fields from the JSON Schema and UI hints, and shows field errors from a problem response', async () => {
     const calls = mockFetch({
