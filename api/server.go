@@ -105,7 +105,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	groups := [][]Route{
 		s.authRoutes(), s.platformRoutes(), s.tenantRoutes(), s.userRoutes(), s.serviceAccountRoutes(),
 		s.roleRoutes(), s.deputyImportRoutes(), s.deputyRoutes(), s.dutyRoutes(), s.auditRoutes(), s.inboxRoutes(), s.departmentRoutes(),
-		s.consoleRoutes(), s.publicDeputyRoutes(),
+		s.consoleRoutes(), s.publicDeputyRoutes(), s.congressRoutes(),
 	}
 	if svc.Scenes != nil {
 		groups = append(groups, s.sceneRoutes())
