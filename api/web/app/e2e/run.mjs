@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createServer } from 'node:net'
 import { chromium } from 'playwright-core'
+import { voteSteps } from './vote.mjs'
 
 const app = resolve(import.meta.dirname, '..')
 const root = process.env.E2E_ROOT ?? resolve(app, '../../..')
@@ -246,14 +247,7 @@ async function main() {
     })
 
     // 4. Vote in an open ballot.
-    await step('09-deputy-vote', dp, async () => {
-      const scenes = await (await dp.request.get(`${base}/api/v1/t/haishu/scene-pages`)).json()
-      const voting = scenes.items.find((s) => s.id === 'renda.livelihood-voting')
-      // The voting scene's pages are being written; until a deputy page to
-      // cast a ballot exists this step is reported pending, not faked.
-      if (!voting || !voting.pages.some((p) => p.audience.includes('deputy'))) return 'pending'
-      return 'pending'
-    })
+    await voteSteps({ base, step, dp, sp })
 
     // Language switch: the same app in English.
     await step('10-english', sp, async () => {

@@ -14,8 +14,6 @@ export const vocabMessages = {
       noItems: '没有可选的项目。',
       itemsFailed: '读取选项失败：{error}',
       close: '关闭',
-      copy: '复制',
-      copied: '已复制',
     },
   },
   en: {
@@ -28,8 +26,6 @@ export const vocabMessages = {
       noItems: 'Nothing to choose from.',
       itemsFailed: 'Could not read the options: {error}',
       close: 'Close',
-      copy: 'Copy',
-      copied: 'Copied',
     },
   },
 }
