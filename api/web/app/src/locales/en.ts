@@ -11,6 +11,7 @@ const en: typeof zhCN = {
     platform: 'City-wide', tenants: 'Congresses', catalog: 'Scene catalog and rollout', citywide: 'City-wide',
   },
   login: {
+    choose: 'Choose, or type to search (e.g. Haishu)', noMatch: 'No congress matches',
     subtitle: 'One entry point for deputies, congress staff and the city', tenant: 'Congress (code)', tenantHint: 'e.g. haishu, ningbo',
     username: 'Username', password: 'Password', submit: 'Sign in', note: 'Your session stays in this browser; sign out when you are done.',
   },

@@ -10,6 +10,7 @@ export default {
     catalog: '场景目录与部署', citywide: '全市',
   },
   login: {
+    choose: '请选择或输入搜索（如 海曙、haishu）', noMatch: '没有匹配的人大',
     subtitle: '代表、人大机关与市人大的统一入口', tenant: '所属人大（机构代码）', tenantHint: '如 haishu、ningbo',
     username: '用户名', password: '密码', submit: '登录', note: '会话保存在本浏览器中，关闭后请退出登录。',
   },
