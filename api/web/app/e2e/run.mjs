@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createServer } from 'node:net'
 import { chromium } from 'playwright-core'
+import { citywideSteps } from './citywide.mjs'
 import { voteSteps } from './vote.mjs'
 
 const app = resolve(import.meta.dirname, '..')
@@ -94,7 +95,11 @@ async function step(name, page, fn) {
 
 async function login(page, base, tenant, username) {
   await page.goto(`${base}/login`)
+  // the congress is chosen from a searchable list
+  await page.getByTestId('login-tenant').waitFor()
+  await page.locator('#login-tenant').click()
   await page.locator('#login-tenant').fill(tenant)
+  await page.locator('.el-select-dropdown__item').filter({ hasText: tenant }).first().click()
   await page.locator('#login-username').fill(username)
   await page.locator('#login-password').fill(password)
   await page.getByRole('button', { name: '登录' }).click()
@@ -248,6 +253,9 @@ async function main() {
 
     // 4. Vote in an open ballot.
     await voteSteps({ base, step, dp, sp })
+
+    // 5. City staff see the issue figures across the districts.
+    await citywideSteps({ base, step, browser, login })
 
     // Language switch: the same app in English.
     await step('10-english', sp, async () => {

@@ -24,6 +24,7 @@ export const router = createRouter({
         { path: 'audit', name: 'audit', component: () => import('./views/admin/AuditView.vue') },
         { path: 'me/code', name: 'my-code', component: () => import('./views/deputy/MyCodeView.vue') },
         { path: 'me/archive', name: 'my-archive', component: () => import('./views/deputy/DutyArchiveView.vue') },
+        { path: 'citywide', name: 'citywide', component: () => import('./views/CitywideView.vue') },
         { path: 'platform/tenants', name: 'platform-tenants', component: () => import('./views/platform/TenantsView.vue') },
         { path: 'platform/scenes', name: 'platform-scenes', component: () => import('./views/platform/CatalogView.vue') },
       ],

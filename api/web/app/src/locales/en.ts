@@ -8,7 +8,7 @@ const en: typeof zhCN = {
   menu: {
     home: 'Home', deputy: 'Deputy portal', myCode: 'My deputy code', myArchive: 'Duty archive', admin: 'This congress', users: 'Accounts',
     deputies: 'Deputies', roles: 'Roles and permissions', scenes: 'Scenes and settings', audit: 'Audit log', inbox: 'Messages',
-    platform: 'City-wide', tenants: 'Congresses', catalog: 'Scene catalog and rollout', citywide: 'City-wide',
+    platform: 'Platform', tenants: 'Congresses', catalog: 'Scene catalog and rollout', citywide: 'City-wide',
   },
   login: {
     choose: 'Choose, or type to search (e.g. Haishu)', noMatch: 'No congress matches',
@@ -22,6 +22,12 @@ const en: typeof zhCN = {
   },
   list: {
     search: 'Search', searchButton: 'Search', all: 'All', empty: 'Nothing here yet', more: 'Load more', actions: 'Actions', count: '{n} in all',
+  },
+  dashboard: { byCongress: 'By congress', congress: 'Congress' },
+  citywide: {
+    title: 'City-wide view', sub: 'The scenes the congresses below run, and their figures across them.', runsIn: 'Runs in: {list}', open: 'City-wide figures',
+    notHere: 'This congress does not run the scene yet. City-wide figures are gathered by this congress from those below, so it needs the scene enabled here first (nothing changes for the districts).',
+    enableHere: 'Enable here', enabled: 'Enabled for this congress', none: 'No congress below runs a scene yet.', noDashboard: 'This scene has no figures page you may see.',
   },
   detail: { attachments: 'Photos and files', noAttachments: 'No attachments', location: 'Location', timeline: 'Progress', noTimeline: 'No steps yet', photo: 'Photo' },
   form: {

@@ -22,6 +22,12 @@ export default {
   list: {
     search: '搜索', searchButton: '查询', all: '全部', empty: '暂无数据', more: '加载更多', actions: '操作', count: '共 {n} 条',
   },
+  dashboard: { byCongress: '各人大对比', congress: '人大' },
+  citywide: {
+    title: '全市视图', sub: '下级人大开通的场景，及其跨区县的统计。', runsIn: '开通于：{list}', open: '全市统计',
+    notHere: '本级尚未开通此场景。全市统计由本级汇总各下级的数据，需本级先开通（不改变各区的设置和数据）。',
+    enableHere: '为本级开通', enabled: '已为本级开通', none: '下级人大尚未开通场景。', noDashboard: '此场景没有可查看的统计页面。',
+  },
   detail: { attachments: '照片与附件', noAttachments: '没有附件', location: '位置', timeline: '办理过程', noTimeline: '暂无记录', photo: '照片' },
   form: {
     submit: '提交', save: '保存', edit: '编辑', remove: '删除', saved: '已保存', required: '此项必填', fixErrors: '请检查标出的字段。',
