@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -39,6 +40,13 @@ type Config struct {
 	HealthEvery   time.Duration // default 5s
 	CallTimeout   time.Duration // default 10s: a request's deadline in the scene
 	MaxConcurrent int           // calls in flight per process; default 64
+	// MaxQueued calls may wait for a slot when MaxConcurrent are in flight (default 16 ×
+	// MaxConcurrent), each for up to QueueWait (default 2s) or its deadline, whichever comes
+	// first; beyond them, or after the wait, a call is refused as busy. A caller turned away
+	// at once retries, and its retry costs the host a full request; a short wait costs a
+	// goroutine the request already has.
+	MaxQueued int
+	QueueWait time.Duration
 	// MaxRestarts within RestartWindow before giving up; default 5 in 1 min.
 	MaxRestarts   int
 	RestartWindow time.Duration
@@ -88,6 +96,12 @@ func NewSupervisor(cfg Config, caps *Capabilities, host func(rel *core.SceneRele
 	if cfg.MaxConcurrent == 0 {
 		cfg.MaxConcurrent = 64
 	}
+	if cfg.MaxQueued == 0 {
+		cfg.MaxQueued = 16 * cfg.MaxConcurrent
+	}
+	if cfg.QueueWait == 0 {
+		cfg.QueueWait = 2 * time.Second
+	}
 	if cfg.MaxRestarts == 0 {
 		cfg.MaxRestarts = 5
 	}
@@ -118,6 +132,8 @@ type proc struct {
 	st   State
 	cl   *plugin.Client
 	conn *scene.Client
+	// queued counts the calls waiting for a slot of sem.
+	queued atomic.Int64
 	// restarts are the times of recent restarts, for giving up.
 	restarts []time.Time
 	// lastHour are the restarts of the last hour, for the console; a
@@ -150,7 +166,10 @@ func errUnavailable(id string) error {
 
 // Acquire returns a client of the release's process, starting it if it is
 // not running, and a release function to call when the call is done. While
-// the process is restarting or failed, it answers EUNAVAILABLE at once.
+// the process is restarting or failed, it answers EUNAVAILABLE at once; when
+// MaxConcurrent calls are in flight, it waits for a slot in a queue of at
+// most MaxQueued calls, for up to QueueWait or ctx's deadline, and then
+// answers EUNAVAILABLE (busy).
 func (s *Supervisor) Acquire(ctx context.Context, rel *core.SceneRelease) (*scene.Client, func(), error) {
 	p := s.proc(rel)
 	p.mu.Lock()
@@ -173,14 +192,52 @@ func (s *Supervisor) Acquire(ctx context.Context, rel *core.SceneRelease) (*scen
 		p.mu.Unlock()
 		return nil, nil, errUnavailable(rel.SceneID)
 	}
-	conn := p.conn
 	p.mu.Unlock()
-	select {
-	case p.sem <- struct{}{}:
-	default:
-		return nil, nil, core.Errorf(core.EUNAVAILABLE, "scene.busy", rel.SceneID)
+	if err := s.slot(ctx, p); err != nil {
+		return nil, nil, err
+	}
+	// The process may have gone down while the call waited.
+	p.mu.Lock()
+	conn, up := p.conn, p.st == StateUp
+	p.mu.Unlock()
+	if !up {
+		<-p.sem
+		return nil, nil, errUnavailable(rel.SceneID)
 	}
 	return conn, func() { <-p.sem }, nil
+}
+
+// slot takes one of p's MaxConcurrent slots, waiting in p's queue if all are
+// taken.
+func (s *Supervisor) slot(ctx context.Context, p *proc) error {
+	select {
+	case p.sem <- struct{}{}:
+		return nil
+	default:
+	}
+	busy := core.Errorf(core.EUNAVAILABLE, "scene.busy", p.rel.SceneID)
+	if p.queued.Add(1) > int64(s.cfg.MaxQueued) {
+		p.queued.Add(-1)
+		return busy
+	}
+	defer p.queued.Add(-1)
+	wait := s.cfg.QueueWait
+	if d, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(d))
+	}
+	if wait <= 0 {
+		return busy
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case p.sem <- struct{}{}:
+		return nil
+	case <-t.C:
+	case <-ctx.Done():
+	case <-s.done:
+	}
+	return busy
 }
 
 func (s *Supervisor) proc(rel *core.SceneRelease) *proc {

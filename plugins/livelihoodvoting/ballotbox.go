@@ -31,7 +31,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/renda-platform/renda/plugins/livelihoodvoting/ballot"
@@ -459,18 +458,18 @@ func (sv *service) cast(ctx context.Context, r *scene.Request) (*scene.Response,
 	if deputy == "" {
 		return nil, errNotSeated
 	}
-	rd, err := loadRound(ctx, r.Host, r.Param("id"))
+	roundID := r.Param("id")
+	phase, b, err := sv.ballots.open(ctx, r.Host, r.Tenant.Slug, roundID)
 	if err != nil {
 		return nil, err
 	}
-	b := rd.Ballot
-	if rd.Phase != PhaseVoting || b == nil || b.State != BallotOpen || !inWindow(b, time.Now()) {
+	if phase != PhaseVoting || b == nil || b.State != BallotOpen || !inWindow(b, time.Now()) {
 		return nil, errBallotNotOpen
 	}
 	if b.Secret && hasHeader(r.Headers, "Idempotency-Key") {
 		return nil, errIdempotencyKey
 	}
-	seated, err := sv.seats.seated(ctx, r.Host, rd.ID, deputy)
+	seated, err := sv.seats.seated(ctx, r.Host, r.Tenant.Slug, roundID, deputy)
 	if err != nil {
 		return nil, err
 	}
@@ -481,23 +480,28 @@ func (sv *service) cast(ctx context.Context, r *scene.Request) (*scene.Response,
 	if err := problemsOf(ballot.Validate(bal, b.Rules, b.ids()), ""); err != nil {
 		return nil, err
 	}
-	if _, err := r.Host.Store().Get(ctx, colVoters, voterID(rd.ID, deputy)); err == nil {
+	vid := voterID(roundID, deputy)
+	if sv.commit.voted(r.Tenant.Slug, roundID, vid) {
 		return nil, errAlreadyVoted
 	}
-	if _, err := r.Host.Store().Get(ctx, colPaper, paperID(rd.ID, deputy)); err == nil {
-		return nil, errPaperPending
+	// Only a recorded ballot's paper names its deputy. A paper keyed after this check is
+	// refused at its confirmation, when the voter record exists.
+	if !b.Secret {
+		if _, err := r.Host.Store().Get(ctx, colPaper, paperID(roundID, deputy)); err == nil {
+			return nil, errPaperPending
+		}
 	}
 	sealed, err := ballot.Seal(bal)
 	if err != nil {
 		return nil, err
 	}
-	v := Voter{RoundID: rd.ID, DeputyID: deputy, Channel: "online"}
+	v := Voter{RoundID: roundID, DeputyID: deputy, Channel: "online"}
 	if !b.Secret {
 		v.Ballot, v.Receipt = string(sealed.Ballot), sealed.Receipt
 	}
-	it := &item{needOpen: true, voter: voterID(rd.ID, deputy), online: 1, sealed: &sealed,
-		writes: []scene.Write{{Op: "create", Collection: colVoters, ID: voterID(rd.ID, deputy), Data: v}}}
-	if err := sv.commit.submit(ctx, r.Host, r.Tenant.Slug, rd.ID, it); err != nil {
+	it := &item{needOpen: true, voter: vid, online: 1, sealed: &sealed,
+		writes: []scene.Write{{Op: "create", Collection: colVoters, ID: vid, Data: v}}}
+	if err := sv.commit.submit(ctx, r.Host, r.Tenant.Slug, roundID, it); err != nil {
 		return nil, err
 	}
 	return created(CastJSON{Receipt: sealed.Receipt})
@@ -514,50 +518,6 @@ func hasHeader(h map[string]string, name string) bool {
 		}
 	}
 	return false
-}
-
-// electorateCache keeps electorates in memory: they never change once a ballot opens.
-type electorateCache struct {
-	mu   sync.Mutex
-	sets map[string]map[string]bool
-}
-
-func newElectorateCache() *electorateCache {
-	return &electorateCache{sets: map[string]map[string]bool{}}
-}
-
-// seated reports whether deputy is in the electorate of round (of the request's congress:
-// the store is the congress's own, and the cache is keyed by the round's random id).
-func (c *electorateCache) seated(ctx context.Context, h scene.Host, roundID, deputy string) (bool, error) {
-	c.mu.Lock()
-	set, ok := c.sets[roundID]
-	c.mu.Unlock()
-	if !ok {
-		docs, err := queryAll(ctx, h, colElectorate, "created_at", scene.Eq("round_id", roundID))
-		if err != nil {
-			return false, err
-		}
-		set = map[string]bool{}
-		for _, d := range docs {
-			var p electoratePage
-			if err := d.Decode(&p); err != nil {
-				return false, err
-			}
-			for _, id := range p.Deputies {
-				set[id] = true
-			}
-		}
-		if len(set) == 0 {
-			return false, nil
-		}
-		c.mu.Lock()
-		if len(c.sets) > 64 {
-			clear(c.sets)
-		}
-		c.sets[roundID] = set
-		c.mu.Unlock()
-	}
-	return set[deputy], nil
 }
 
 type electoratePage struct {

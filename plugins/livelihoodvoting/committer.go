@@ -47,9 +47,17 @@ func (it *item) urns() int {
 // committer writes casts in groups: one transaction per group, per round. A cast waits while
 // a group is being written; the next group takes every cast that arrived meanwhile (up to the
 // store's 100 writes), led by one of the waiting casts' handlers with its own host binding.
+//
+// It remembers, per congress and round, the box as its last group wrote it (the next group
+// writes against that version without reading it; a conflict means someone else wrote it and
+// the box is read again) and the voter records its groups committed (a second cast by the
+// same deputy is refused without a write). Both are only shortcuts: the box's version and the
+// voter record's id decide in the store.
 type committer struct {
 	mu     sync.Mutex
 	queues map[string]*queue
+	boxes  map[string]cachedBox
+	voters map[string]map[string]bool
 }
 
 type queue struct {
@@ -57,7 +65,42 @@ type queue struct {
 	busy    bool
 }
 
-func newCommitter() *committer { return &committer{queues: map[string]*queue{}} }
+type cachedBox struct {
+	box Box
+	ver int64
+}
+
+func newCommitter() *committer {
+	return &committer{queues: map[string]*queue{}, boxes: map[string]cachedBox{}, voters: map[string]map[string]bool{}}
+}
+
+// voted reports whether a group of this process committed the voter record.
+func (c *committer) voted(tenant, roundID, voter string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.voters[tenant+"/"+roundID][voter]
+}
+
+// remember keeps a committed group's box and voter records. Call with c.mu held.
+func (c *committer) remember(key string, box Box, ver int64, group []*item) {
+	if _, ok := c.boxes[key]; !ok && len(c.boxes) >= maxCached {
+		clear(c.boxes)
+	}
+	c.boxes[key] = cachedBox{box: box, ver: ver}
+	set := c.voters[key]
+	if set == nil {
+		if len(c.voters) >= maxCached {
+			clear(c.voters)
+		}
+		set = map[string]bool{}
+		c.voters[key] = set
+	}
+	for _, it := range group {
+		if it.voter != "" {
+			set[it.voter] = true
+		}
+	}
+}
 
 // maxWrites is the writes of a group besides the box's update and its urn document.
 const maxWrites = 98
@@ -121,7 +164,12 @@ func (c *committer) leadGroup(ctx context.Context, h scene.Host, key, roundID st
 	var group, rest []*item
 	voters := map[string]bool{}
 	n := 0
+	var refused []*item
 	take := func(it *item) bool {
+		if it.voter != "" && c.voters[key][it.voter] {
+			refused = append(refused, it)
+			return true
+		}
 		if n+len(it.writes) > maxWrites || it.voter != "" && voters[it.voter] {
 			return false
 		}
@@ -144,7 +192,10 @@ func (c *committer) leadGroup(ctx context.Context, h scene.Host, key, roundID st
 	q.pending = rest
 	c.mu.Unlock()
 
-	c.write(ctx, h, roundID, group)
+	for _, it := range refused {
+		it.done <- errAlreadyVoted
+	}
+	c.write(ctx, h, key, roundID, group)
 
 	c.mu.Lock()
 	c.handOff(key, q)
@@ -153,24 +204,30 @@ func (c *committer) leadGroup(ctx context.Context, h scene.Host, key, roundID st
 
 // write commits a group with the box's update, retrying without the items a conflict shows
 // cannot commit.
-func (c *committer) write(ctx context.Context, h scene.Host, roundID string, group []*item) {
+func (c *committer) write(ctx context.Context, h scene.Host, key, roundID string, group []*item) {
 	finish := func(it *item, err error) { it.done <- err }
 	for attempt := 0; len(group) > 0; attempt++ {
-		box, ver, err := loadBox(ctx, h, roundID)
-		if err != nil {
-			for _, it := range group {
-				finish(it, err)
+		c.mu.Lock()
+		cached, fromCache := c.boxes[key]
+		c.mu.Unlock()
+		box, ver := cached.box, cached.ver
+		if !fromCache {
+			var err error
+			if box, ver, err = loadBox(ctx, h, roundID); err != nil {
+				for _, it := range group {
+					finish(it, err)
+				}
+				return
 			}
-			return
 		}
 		now := time.Now()
 		var ok []*item
 		for _, it := range group {
 			switch {
-			case box.State == BallotCounted:
-				finish(it, errCounted)
 			case it.needOpen && (box.State != BallotOpen || !inWindow(&BallotConfig{OpensAt: box.OpensAt, ClosesAt: box.ClosesAt}, now)):
 				finish(it, errBallotNotOpen)
+			case box.State == BallotCounted:
+				finish(it, errCounted)
 			case box.Secret && it.paperBallots > 0 && box.PaperBallots+it.paperBallots > box.PaperVoters:
 				finish(it, errTooManyPaper)
 			default:
@@ -188,7 +245,14 @@ func (c *committer) write(ctx context.Context, h scene.Host, roundID string, gro
 		if len(group) == 0 {
 			return
 		}
-		_, err = h.Store().Batch(ctx, groupWrites(roundID, ver, box, group), nil)
+		_, err := h.Store().Batch(ctx, groupWrites(roundID, ver, box, group), nil)
+		c.mu.Lock()
+		if err == nil {
+			c.remember(key, box, ver+1, group)
+		} else {
+			delete(c.boxes, key)
+		}
+		c.mu.Unlock()
 		if err == nil {
 			for _, it := range group {
 				finish(it, nil)
@@ -201,6 +265,9 @@ func (c *committer) write(ctx context.Context, h scene.Host, roundID string, gro
 				finish(it, err)
 			}
 			return
+		}
+		if fromCache {
+			continue // the box changed since this process last wrote it: read it again first
 		}
 		// Someone else's group, a close, or a vote by the same deputy through another process
 		// committed first: drop the items that can no longer commit and try again.

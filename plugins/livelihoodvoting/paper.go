@@ -77,7 +77,7 @@ func (sv *service) paperVoter(ctx context.Context, r *scene.Request) (*scene.Res
 		return nil, scene.Conflict("paper.recorded", scene.T("记名表决的纸质选票直接注明代表，请用录入纸质选票。",
 			"In a recorded ballot a paper ballot names its deputy: enter the ballot instead."))
 	}
-	if err := sv.mustBeSeated(ctx, r.Host, rd.ID, in.DeputyID); err != nil {
+	if err := sv.mustBeSeated(ctx, r.Host, r.Tenant.Slug, rd.ID, in.DeputyID); err != nil {
 		return nil, err
 	}
 	id := voterID(rd.ID, in.DeputyID)
@@ -101,8 +101,8 @@ func (sv *service) paperVoter(ctx context.Context, r *scene.Request) (*scene.Res
 var errPaperAlreadyVoted = scene.Conflict("paper.already_voted", scene.T("该代表已经投过票（网上或纸质），不能重复投票。",
 	"This deputy has already voted (online or on paper) and cannot vote twice."))
 
-func (sv *service) mustBeSeated(ctx context.Context, h scene.Host, roundID, deputy string) error {
-	seated, err := sv.seats.seated(ctx, h, roundID, deputy)
+func (sv *service) mustBeSeated(ctx context.Context, h scene.Host, tenant, roundID, deputy string) error {
+	seated, err := sv.seats.seated(ctx, h, tenant, roundID, deputy)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (sv *service) enterPaper(ctx context.Context, r *scene.Request) (*scene.Res
 		if in.DeputyID == "" {
 			return nil, scene.Invalid(scene.Field("deputy_id", scene.T("记名表决的纸质选票须注明代表。", "A recorded paper ballot names its deputy.")))
 		}
-		if err := sv.mustBeSeated(ctx, r.Host, rd.ID, in.DeputyID); err != nil {
+		if err := sv.mustBeSeated(ctx, r.Host, r.Tenant.Slug, rd.ID, in.DeputyID); err != nil {
 			return nil, err
 		}
 		if _, err := r.Host.Store().Get(ctx, colVoters, voterID(rd.ID, in.DeputyID)); err == nil {

@@ -110,7 +110,7 @@ func New(version string) *scene.Scene {
 		Capabilities: []string{scene.CapStore, scene.CapDirectory, scene.CapDuty, scene.CapAudit, scene.CapScheduler, scene.CapFiles},
 		Pages:        pages(),
 	})
-	sv := &service{commit: newCommitter(), seats: newElectorateCache()}
+	sv := &service{commit: newCommitter(), seats: newElectorateCache(), ballots: newBallotCache()}
 	s.Handle(http.MethodGet, "/rounds", permRead, scene.T("票决年度列表", "Voting rounds"), sv.listRounds)
 	s.Handle(http.MethodPost, "/rounds", permManage, scene.T("新建年度票决", "Start a yearly round"), sv.createRound)
 	s.Handle(http.MethodGet, "/rounds/{id}", permRead, scene.T("票决详情", "A voting round"), sv.getRound)
@@ -124,11 +124,12 @@ func New(version string) *scene.Scene {
 	return s
 }
 
-// service holds what the scene keeps in memory: the group committer of casts and a cache of
-// electorates (immutable once a ballot opens). Both may be lost at any time.
+// service holds what the scene keeps in memory: the group committer of casts and caches of
+// electorates and open ballots (immutable once a ballot opens). All may be lost at any time.
 type service struct {
-	commit *committer
-	seats  *electorateCache
+	commit  *committer
+	seats   *electorateCache
+	ballots *ballotCache
 }
 
 // created answers 201 with v.
