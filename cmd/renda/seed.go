@@ -159,17 +159,25 @@ func (s *seeder) populate(ctx context.Context, c demoCongress) error {
 			in = append(in, s.deputy(c))
 		}
 	}
+	for _, a := range c.accounts {
+		if a.isDeputy {
+			in[a.deputy].Status = core.DeputyActive // seated, so the account can vote
+		}
+	}
 	ids, err := s.createDeputies(ctx, t, in)
 	if err != nil {
 		return err
 	}
 	for _, a := range c.accounts {
+		if a.isDeputy && a.name == "" {
+			a.name = in[a.deputy].Name
+		}
 		acc := account{
 			UserCreate: core.UserCreate{Username: a.username, DisplayName: a.name, Password: demoPassword},
 			Roles:      a.roles, PlatformAdmin: a.platformAdmin,
 		}
 		if a.isDeputy {
-			acc.DeputyID = ids[0]
+			acc.DeputyID = ids[a.deputy]
 		}
 		if _, err := createAccount(ctx, s.db, s.az, t, acc); err != nil {
 			return err
@@ -276,7 +284,8 @@ type demoAccount struct {
 	slug, username, name string
 	roles                []string
 	platformAdmin        bool
-	isDeputy             bool // linked to the congress's named deputy
+	isDeputy             bool // linked to one of the congress's deputies:
+	deputy               int  // which (0 is the named deputy); the name is the deputy's when empty
 }
 
 // namedDeputy is the deputy behind a congress's deputy account.
@@ -297,6 +306,9 @@ type demoCongress struct {
 func demoCongresses() []demoCongress {
 	deputyAccount := func(username, name string) demoAccount {
 		return demoAccount{username: username, name: name, roles: []string{core.RoleDeputy}, isDeputy: true}
+	}
+	voterAccount := func(username string, deputy int) demoAccount {
+		return demoAccount{username: username, roles: []string{core.RoleDeputy}, isDeputy: true, deputy: deputy}
 	}
 	staff := func(slug, admin, staffer string) []demoAccount {
 		return []demoAccount{
@@ -327,7 +339,9 @@ func demoCongresses() []demoCongress {
 			"段塘街道代表团", "望春街道代表团", "石碶街道代表团", "集士港镇代表团", "古林镇代表团", "高桥镇代表团", "横街镇代表团"},
 		deputies: 40,
 		named:    named("李秀英", "female", "district", "鼓楼街道代表团", "第3选区", districtTerm, "小学教师", "13905740002"),
-		accounts: append(staff("haishu", "刘海涛", "吴敏"), deputyAccount("lixiuying", "李秀英")),
+		// Four more deputies with accounts, to try the livelihood-project vote as several.
+		accounts: append(staff("haishu", "刘海涛", "吴敏"), deputyAccount("lixiuying", "李秀英"),
+			voterAccount("haishu-deputy1", 1), voterAccount("haishu-deputy2", 2), voterAccount("haishu-deputy3", 3), voterAccount("haishu-deputy4", 4)),
 	}, {
 		slug: "jiangbei", parent: "ningbo", code: "330205", level: tenants.LevelDistrict, term: districtTerm,
 		zh: "江北区人大常委会", en: "Jiangbei District People's Congress Standing Committee",

@@ -17,6 +17,7 @@ import (
 	"github.com/renda-platform/renda/core/pluginhost"
 	"github.com/renda-platform/renda/core/store"
 	"github.com/renda-platform/renda/plugins/issuesupervision"
+	"github.com/renda-platform/renda/plugins/livelihoodvoting"
 	"github.com/renda-platform/renda/plugins/noticeboard"
 	"github.com/renda-platform/renda/tenants"
 )
@@ -92,13 +93,14 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, demo
 		}
 		log.Info("scene installed", "scene", rel.SceneID, "version", rel.Version, "sha256", rel.SHA256)
 	}
+	votingRound := false
 	if demo {
 		seeded, err := seedIfEmpty(ctx, db, cmd)
 		if err != nil {
 			return err
 		}
 		if seeded {
-			if err := pilotScenes(ctx, db, host, demoGrid); err != nil {
+			if votingRound, err = pilotScenes(ctx, db, host, demoGrid); err != nil {
 				return err
 			}
 		}
@@ -111,6 +113,9 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, demo
 	}, api.Config{SecureCookies: !cfg.Dev, Logger: log})
 	if err != nil {
 		return err
+	}
+	if votingRound {
+		go seedVotingDemo(ctx, localURL(cfg.Addr), log, cmd.OutOrStdout())
 	}
 	log.Info("renda listening", "addr", "http://"+cfg.Addr, "store", string(db.Dialect()), "version", version)
 	fmt.Fprintf(cmd.OutOrStdout(), "Renda is running at http://%s (store: %s). Press Ctrl+C to stop.\n", cfg.Addr, db.Dialect())
@@ -170,37 +175,42 @@ func seedIfEmpty(ctx context.Context, db *store.DB, cmd *cobra.Command) (bool, e
 }
 
 // pilotScenes makes Haishu the demo's pilot district of the installed
-// scenes (the other districts do not run them): the notice board, and
-// issue supervision wired to the stand-in grassroots platform at grid.
-func pilotScenes(ctx context.Context, db *store.DB, host *pluginhost.Host, grid string) error {
+// scenes (the other districts do not run them): the notice board, issue
+// supervision wired to the stand-in grassroots platform at grid, and
+// livelihood-project voting. It reports whether voting is enabled, for its
+// demo round to be seeded once the server answers.
+func pilotScenes(ctx context.Context, db *store.DB, host *pluginhost.Host, grid string) (bool, error) {
 	t, err := db.TenantBySlug(ctx, "haishu")
 	if err != nil {
-		return err
+		return false, err
 	}
 	ctx = tenants.WithScope(asCLI(ctx), tenants.Home(t))
 	newest := map[string]string{}
 	for _, r := range host.Releases() {
 		newest[r.SceneID] = r.Version // Releases are sorted by version
 	}
-	if v, ok := newest[noticeboard.ID]; ok {
-		if _, err := host.Enable(ctx, t, noticeboard.ID, v, ""); err != nil {
-			return err
+	for _, id := range []string{noticeboard.ID, livelihoodvoting.ID} {
+		if v, ok := newest[id]; ok {
+			if _, err := host.Enable(ctx, t, id, v, ""); err != nil {
+				return false, err
+			}
 		}
 	}
 	if v, ok := newest[issuesupervision.ID]; ok && grid != "" {
 		u, err := url.Parse(grid)
 		if err != nil || u.Host == "" {
-			return fmt.Errorf("--demo-grid %q: want a URL such as http://127.0.0.1:8090", grid)
+			return false, fmt.Errorf("--demo-grid %q: want a URL such as http://127.0.0.1:8090", grid)
 		}
 		settings := fmt.Sprintf(`{"grid": {"endpoint": %q, "api_key": "demo-grid-key"}, "poll_seconds": 5}`, grid)
 		if _, err := host.Enable(ctx, t, issuesupervision.ID, v, settings); err != nil {
-			return err
+			return false, err
 		}
 		if _, err := host.AllowHosts(ctx, issuesupervision.ID, []string{u.Host}); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	_, voting := newest[livelihoodvoting.ID]
+	return voting, nil
 }
 
 // dataDir is where the embedded store and the scenes' pid files live.
