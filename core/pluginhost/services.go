@@ -546,6 +546,9 @@ func problemOf(err error) error {
 // below it) and active: the only congresses a scene may relay events to.
 func (s *services) relative(ctx context.Context, t *tenants.Tenant, slug string) (*tenants.Tenant, error) {
 	other, err := s.store.TenantBySlug(ctx, slug)
+	if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+		return nil, err
+	}
 	if err != nil || t == nil || other.Status != tenants.StatusActive || !other.IsAncestorOf(t) && !t.IsAncestorOf(other) {
 		return nil, scene.Invalid(scene.Field("to", scene.T("只能转送给本级以上或以下、正常运行的人大："+slug+"。",
 			"Events go only to active congresses above or below this one: "+slug+".")))

@@ -34,6 +34,11 @@ const (
 	EventJointInvited   = "joint.invited"
 	EventJointAnswered  = "joint.answered"
 	EventJointConcluded = "joint.concluded"
+	// EventJointDuty carries, within the congress, the duty entries a
+	// joint-supervision write gives deputies: published in the same
+	// transaction as the write, so an entry is never lost nor recorded for
+	// a write that failed.
+	EventJointDuty = "joint.duty"
 )
 
 // RecordKinds are what an activity records.
@@ -62,8 +67,10 @@ func recordKind(code string) bool {
 type Activity struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`
-	// IssueID is the congress's issue the activity is about, if any.
+	// IssueID is the congress's issue the activity is about, if any, and
+	// IssueSummary its category and area, which invitations carry.
 	IssueID      string         `json:"issue_id,omitempty"`
+	IssueSummary string         `json:"issue_summary,omitempty"`
 	Status       string         `json:"status"` // open or concluded
 	Deputies     []Member       `json:"deputies"`
 	Departments  []Member       `json:"departments"`
@@ -132,7 +139,9 @@ type Invitation struct {
 }
 
 // invitedPayload, answeredPayload and concludedPayload are what travels
-// between congresses: titles and names, nothing else of either side.
+// between congresses: the activity's title, description and the issue's
+// category and area, the names of those taking part, the conclusion —
+// nothing else of either side (no issue text, address or reporter).
 type invitedPayload struct {
 	ActivityID   string `json:"activity_id"`
 	Title        string `json:"title"`
@@ -167,6 +176,7 @@ func (sv *service) registerJoint(s *scene.Scene) {
 	s.OnEvent(EventJointInvited, sv.jointInvited)
 	s.OnEvent(EventJointAnswered, sv.jointAnswered)
 	s.OnEvent(EventJointConcluded, sv.jointConcluded)
+	s.OnEvent(EventJointDuty, sv.jointDuty)
 }
 
 var (
@@ -242,26 +252,38 @@ type resolved struct {
 func resolve(ctx context.Context, h scene.Host, in JointInput, already *Activity, now time.Time) (resolved, error) {
 	var out resolved
 	var v scene.Validator
+	twice := func(list string, i int, seen map[string]bool, key string) bool {
+		if seen[key] {
+			v.Check(false, fmt.Sprintf("%s[%d]", list, i), scene.T("重复列出。", "Listed twice."))
+			return true
+		}
+		seen[key] = true
+		return false
+	}
+	seen := map[string]bool{}
 	for i, p := range in.Deputies {
-		if already != nil && slices.ContainsFunc(already.Deputies, func(m Member) bool { return m.ID == p.ID }) {
+		if twice("deputies", i, seen, p.ID) ||
+			already != nil && slices.ContainsFunc(already.Deputies, func(m Member) bool { return m.ID == p.ID }) {
 			continue
 		}
-		found, err := findDeputy(ctx, h, p)
+		e, err := findDeputy(ctx, h, p)
 		if err != nil {
 			return out, err
 		}
-		v.Check(found, fmt.Sprintf("deputies[%d]", i), scene.T("本级人大没有这位代表："+p.Name+"。", "No such deputy in this congress: "+p.Name+"."))
-		if found {
-			out.deputies = append(out.deputies, Member{ID: p.ID, Name: p.Name, AddedAt: now})
+		v.Check(e != nil, fmt.Sprintf("deputies[%d]", i), scene.T("本级人大没有这位代表："+p.Name+"。", "No such deputy in this congress: "+p.Name+"."))
+		if e != nil {
+			out.deputies = append(out.deputies, Member{ID: e.ID, Name: e.Name, AddedAt: now})
 		}
 	}
+	seen = map[string]bool{}
 	if len(in.Departments) > 0 {
 		ds, err := h.Departments(ctx)
 		if err != nil {
 			return out, err
 		}
 		for i, id := range in.Departments {
-			if already != nil && slices.ContainsFunc(already.Departments, func(m Member) bool { return m.ID == id }) {
+			if twice("departments", i, seen, id) ||
+				already != nil && slices.ContainsFunc(already.Departments, func(m Member) bool { return m.ID == id }) {
 				continue
 			}
 			j := slices.IndexFunc(ds, func(d scene.DirectoryEntry) bool { return d.ID == id })
@@ -276,8 +298,10 @@ func resolve(ctx context.Context, h scene.Host, in JointInput, already *Activity
 		if err != nil {
 			return out, err
 		}
+		seen = map[string]bool{}
 		for i, slug := range in.Congresses {
-			if already != nil && slices.ContainsFunc(already.Congresses, func(c CongressPart) bool { return c.Slug == slug }) {
+			if twice("congresses", i, seen, slug) ||
+				already != nil && slices.ContainsFunc(already.Congresses, func(c CongressPart) bool { return c.Slug == slug }) {
 				continue
 			}
 			j := slices.IndexFunc(cs, func(c scene.DirectoryEntry) bool { return c.ID == slug })
@@ -292,21 +316,25 @@ func resolve(ctx context.Context, h scene.Host, in JointInput, already *Activity
 	return out, v.Err()
 }
 
-// findDeputy reports whether the directory has the deputy p names, by id,
-// among those its name finds.
-func findDeputy(ctx context.Context, h scene.Host, p PersonRef) (bool, error) {
+// findDeputy returns the directory's entry for the deputy p names, by id,
+// among those its name finds (nil: none), so that the name stored is the
+// directory's.
+func findDeputy(ctx context.Context, h scene.Host, p PersonRef) (*scene.DirectoryEntry, error) {
 	if p.ID == "" || strings.TrimSpace(p.Name) == "" {
-		return false, nil
+		return nil, nil
 	}
 	es, _, err := h.Deputies(ctx, p.Name, 50, "")
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return slices.ContainsFunc(es, func(e scene.DirectoryEntry) bool { return e.ID == p.ID }), nil
+	if i := slices.IndexFunc(es, func(e scene.DirectoryEntry) bool { return e.ID == p.ID }); i >= 0 {
+		return &es[i], nil
+	}
+	return nil, nil
 }
 
 // relays are the invitation events for congresses newly invited.
-func relays(id string, a *Activity, issueSummary string, cs []CongressPart) []scene.EventDraft {
+func relays(id string, a *Activity, cs []CongressPart) []scene.EventDraft {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -315,7 +343,7 @@ func relays(id string, a *Activity, issueSummary string, cs []CongressPart) []sc
 		to[i] = c.Slug
 	}
 	return []scene.EventDraft{{Type: EventJointInvited, To: to, Payload: invitedPayload{ActivityID: id, Title: a.Title,
-		Description: a.Description, IssueSummary: issueSummary, OpenedByName: a.OpenedByName}}}
+		Description: a.Description, IssueSummary: a.IssueSummary, OpenedByName: a.OpenedByName}}}
 }
 
 func (sv *service) openJoint(ctx context.Context, r *scene.Request) (*scene.Response, error) {
@@ -332,7 +360,6 @@ func (sv *service) openJoint(ctx context.Context, r *scene.Request) (*scene.Resp
 		Deputies: []Member{}, Departments: []Member{}, Congresses: []CongressPart{}, Records: []Record{}}
 	id := "joint-" + now.Format("20060102-150405") + "-" + randHex(4)
 	var issueWrites []issueWrite
-	summary := ""
 	if in.IssueID != "" {
 		d, err := r.Host.Store().Get(ctx, issues, in.IssueID)
 		var is Issue
@@ -342,8 +369,7 @@ func (sv *service) openJoint(ctx context.Context, r *scene.Request) (*scene.Resp
 		if err != nil {
 			return nil, scene.Invalid(scene.Field("issue_id", scene.T("找不到该督事事项。", "No such issue.")))
 		}
-		a.IssueID = in.IssueID
-		summary = categoryName(is.Category) + "：" + truncate(is.Description, 100) + "（" + is.Address + "）"
+		a.IssueID, a.IssueSummary = in.IssueID, categoryName(is.Category)+"（"+area(is.Address)+"）"
 		old := copyIssue(is)
 		is.Timeline = append(is.Timeline, Step{Action: "joint", From: is.State, To: is.State, Actor: r.Principal.UserID,
 			Name: r.Principal.DisplayName, At: now, Note: "发起联合督事：" + a.Title})
@@ -356,7 +382,7 @@ func (sv *service) openJoint(ctx context.Context, r *scene.Request) (*scene.Resp
 	a.Deputies, a.Departments, a.Congresses = append(a.Deputies, got.deputies...), append(a.Departments, got.departments...),
 		append(a.Congresses, got.congresses...)
 	create := scene.Write{Op: "create", Collection: joint, ID: id, Data: a}
-	events := relays(id, &a, summary, got.congresses)
+	events := append(relays(id, &a, got.congresses), participation(id, a.Title, got.deputies, now)...)
 	var docs []*scene.Document
 	if len(issueWrites) > 0 {
 		docs, err = saveIssues(ctx, r.Host, issueWrites, events, create)
@@ -373,9 +399,6 @@ func (sv *service) openJoint(ctx context.Context, r *scene.Request) (*scene.Resp
 		"congresses": in.Congresses}); err != nil {
 		return nil, err
 	}
-	if err := recordParticipation(ctx, r.Host, id, a.Title, got.deputies, now); err != nil {
-		return nil, err
-	}
 	return activityOut(http.StatusCreated, docs[0])
 }
 
@@ -386,12 +409,49 @@ func categoryName(code string) string {
 	return code
 }
 
-// recordParticipation puts each deputy's part in an activity in their duty
-// archive.
-func recordParticipation(ctx context.Context, h scene.Host, ref, title string, ms []Member, at time.Time) error {
-	for _, m := range ms {
-		if _, err := h.RecordDuty(ctx, scene.DutyActivity{DeputyID: m.ID, Kind: "joint.participate", Ref: ref,
-			Title: "参加联合督事：" + truncate(title, 40), OccurredAt: at}); err != nil {
+// participation is the duty event giving each deputy's part in an
+// activity (ref) to their duty archive.
+func participation(ref, title string, ms []Member, at time.Time) []scene.EventDraft {
+	entries := make([]dutyEntry, len(ms))
+	for i, m := range ms {
+		entries[i] = dutyEntry{DeputyID: m.ID, Kind: "joint.participate", Ref: ref, Title: "参加联合督事：" + truncate(title, 40), At: at}
+	}
+	return dutyEvent(entries)
+}
+
+// dutyEntry is one duty entry an EventJointDuty carries.
+type dutyEntry struct {
+	DeputyID string    `json:"deputy_id"`
+	Kind     string    `json:"kind"`
+	Ref      string    `json:"ref"`
+	Title    string    `json:"title"`
+	At       time.Time `json:"at"`
+}
+
+// dutyEvent is the event recording entries (none for no entries).
+func dutyEvent(entries []dutyEntry) []scene.EventDraft {
+	if len(entries) == 0 {
+		return nil
+	}
+	return []scene.EventDraft{{Type: EventJointDuty, Payload: map[string]any{"entries": entries}}}
+}
+
+// jointDuty records the duty entries of a joint-supervision write of this
+// congress. The duty archive keeps one entry per deputy, kind and ref, so
+// a redelivery adds nothing.
+func (sv *service) jointDuty(ctx context.Context, e *scene.Event) error {
+	if e.Origin != "" || e.Source != ID {
+		return nil
+	}
+	var p struct {
+		Entries []dutyEntry `json:"entries"`
+	}
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return err
+	}
+	for _, d := range p.Entries {
+		if _, err := e.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: d.DeputyID, Kind: d.Kind, Ref: d.Ref, Title: d.Title,
+			OccurredAt: d.At}); err != nil {
 			return err
 		}
 	}
@@ -502,6 +562,13 @@ func (sv *service) inviteJoint(ctx context.Context, r *scene.Request) (*scene.Re
 	if err != nil {
 		return nil, err
 	}
+	var v scene.Validator
+	for field, set := range map[string]bool{"title": in.Title != "", "description": in.Description != "", "issue_id": in.IssueID != ""} {
+		v.Check(!set, field, scene.T("邀请时不能修改此项。", "This cannot be changed when inviting."))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
 	now := time.Now().UTC()
 	got, err := resolve(ctx, r.Host, in, &a, now)
 	if err != nil {
@@ -514,11 +581,8 @@ func (sv *service) inviteJoint(ctx context.Context, r *scene.Request) (*scene.Re
 	a.Deputies, a.Departments, a.Congresses = append(a.Deputies, got.deputies...), append(a.Departments, got.departments...),
 		append(a.Congresses, got.congresses...)
 	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}},
-		relays(d.ID, &a, "", got.congresses))
+		append(relays(d.ID, &a, got.congresses), participation(d.ID, a.Title, got.deputies, now)...))
 	if err != nil {
-		return nil, err
-	}
-	if err := recordParticipation(ctx, r.Host, d.ID, a.Title, got.deputies, now); err != nil {
 		return nil, err
 	}
 	return activityOut(http.StatusOK, docs[0])
@@ -548,9 +612,13 @@ func (in RecordInput) Validate() error {
 	v.MaxLen("note", in.Note, 5000)
 	v.MaxLen("place", in.Place, 200)
 	v.Check(len(in.Photos) <= 9, "photos", scene.T("最多 9 张照片。", "At most 9 photos."))
-	v.Check(in.At == nil || in.At.Before(time.Now().Add(24*time.Hour)), "at", scene.T("发生时间不能在将来。", "The time cannot be in the future."))
+	// A few minutes of clock difference between a phone and the server
+	// are not "the future".
+	v.Check(in.At == nil || in.At.Before(time.Now().Add(10*time.Minute)), "at", scene.T("发生时间不能在将来。", "The time cannot be in the future."))
+	v.Check(in.At == nil || in.At.After(time.Now().AddDate(-5, 0, 0)), "at", scene.T("发生时间早于五年前，请核对。", "The time is more than five years ago; check it."))
 	v.Check(in.Due == nil || in.Kind == "decision" || in.Kind == "follow_up", "due", scene.T("只有决定和跟踪事项有完成期限。",
 		"Only decisions and follow-ups have a due date."))
+	v.Check(in.Due == nil || in.At == nil || in.Due.After(*in.At), "due", scene.T("完成期限须晚于发生时间。", "The due date must come after the time it happened."))
 	return v.Err()
 }
 
@@ -587,22 +655,30 @@ func (sv *service) recordJoint(ctx context.Context, r *scene.Request) (*scene.Re
 	if in.Due != nil {
 		rec.Due = in.Due.UTC()
 	}
-	a.Records = append(a.Records, rec)
-	version := in.Version
-	if version == 0 {
-		version = d.Version
+	if err := sameVersion(in.Version, d.Version); err != nil {
+		return nil, err
 	}
-	d, err = r.Host.Store().Update(ctx, joint, d.ID, version, a)
+	a.Records = append(a.Records, rec)
+	entries := make([]dutyEntry, len(rec.Deputies))
+	for i, id := range rec.Deputies {
+		entries[i] = dutyEntry{DeputyID: id, Kind: "joint." + rec.Kind, Ref: d.ID + "#" + rec.ID,
+			Title: recordTitle(rec.Kind) + "：" + truncate(rec.Title, 40), At: rec.At}
+	}
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}},
+		dutyEvent(entries))
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range rec.Deputies {
-		if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: id, Kind: "joint." + rec.Kind, Ref: d.ID + "#" + rec.ID,
-			Title: recordTitle(rec.Kind) + "：" + truncate(rec.Title, 40), OccurredAt: rec.At}); err != nil {
-			return nil, err
-		}
+	return activityOut(http.StatusCreated, docs[0])
+}
+
+// sameVersion refuses a write whose client read another version than the
+// one stored (0: the client did not say).
+func sameVersion(client, stored int64) error {
+	if client != 0 && client != stored {
+		return scene.Conflict("joint.stale", scene.T("活动已被他人修改，请刷新后重试。", "The activity changed meanwhile; reload it and try again."))
 	}
-	return activityOut(http.StatusCreated, d)
+	return nil
 }
 
 func recordTitle(kind string) string {
@@ -634,10 +710,15 @@ func (sv *service) concludeJoint(ctx context.Context, r *scene.Request) (*scene.
 	if err != nil {
 		return nil, err
 	}
+	if err := sameVersion(in.Version, d.Version); err != nil {
+		return nil, err
+	}
 	a.Status, a.Conclusion, a.ConcludedAt = "concluded", strings.TrimSpace(in.Conclusion), time.Now().UTC()
+	// Everyone who has not declined hears it: those who accepted get the
+	// conclusion, those yet to answer an invitation that is over.
 	var to []string
 	for _, c := range a.Congresses {
-		if c.Status == "accepted" {
+		if c.Status != "declined" {
 			to = append(to, c.Slug)
 		}
 	}
@@ -646,11 +727,7 @@ func (sv *service) concludeJoint(ctx context.Context, r *scene.Request) (*scene.
 		events = append(events, scene.EventDraft{Type: EventJointConcluded, To: to,
 			Payload: concludedPayload{ActivityID: d.ID, Conclusion: a.Conclusion}})
 	}
-	version := in.Version
-	if version == 0 {
-		version = d.Version
-	}
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: version, Data: a}}, events)
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}}, events)
 	if err != nil {
 		return nil, err
 	}
@@ -700,10 +777,10 @@ func (sv *service) jointAnswered(ctx context.Context, e *scene.Event) error {
 	if err := json.Unmarshal(e.Payload, &p); err != nil {
 		return err
 	}
-	return updateActivity(ctx, e.Host, p.ActivityID, func(a *Activity) bool {
+	return updateDoc(ctx, e.Host.Store(), joint, p.ActivityID, func(a *Activity) bool {
 		i := slices.IndexFunc(a.Congresses, func(c CongressPart) bool { return c.Slug == e.Origin })
-		if i < 0 || a.Congresses[i].Status != "invited" {
-			return false
+		if a.Status != "open" || i < 0 || a.Congresses[i].Status != "invited" {
+			return false // answered late, twice, or by a congress not invited
 		}
 		c := &a.Congresses[i]
 		c.Status, c.Note, c.AnsweredAt = "declined", truncate(p.Note, 1000), time.Now().UTC()
@@ -726,60 +803,43 @@ func (sv *service) jointConcluded(ctx context.Context, e *scene.Event) error {
 	if err := json.Unmarshal(e.Payload, &p); err != nil {
 		return err
 	}
-	st := e.Host.Store()
-	for range saveAttempts {
-		d, err := st.Get(ctx, jointInvite, inviteID(e.Origin, p.ActivityID))
-		if err != nil {
-			if pr, ok := scene.AsProblem(err); ok && pr.Code == scene.CodeNotFound {
-				return nil
-			}
-			return err
-		}
-		var inv Invitation
-		if err := d.Decode(&inv); err != nil {
-			return err
-		}
+	return updateDoc(ctx, e.Host.Store(), jointInvite, inviteID(e.Origin, p.ActivityID), func(inv *Invitation) bool {
 		if inv.Conclusion != "" {
-			return nil
+			return false
 		}
 		inv.Conclusion = truncate(p.Conclusion, 5000)
-		if _, err = st.Update(ctx, jointInvite, d.ID, d.Version, inv); err == nil {
-			return nil
-		}
-		if pr, ok := scene.AsProblem(err); !ok || pr.Code != scene.CodeConflict {
-			return err
-		}
-	}
-	return nil
+		return true
+	})
 }
 
-// updateActivity changes an activity with fn (which reports whether it
-// changed anything), trying again when the activity moved on meanwhile.
-func updateActivity(ctx context.Context, h scene.Host, id string, fn func(*Activity) bool) error {
-	st := h.Store()
+// updateDoc changes a document of collection with fn (which reports
+// whether it changed anything), trying again when the document moved on
+// meanwhile; a document that is gone needs nothing.
+func updateDoc[T any](ctx context.Context, st scene.Store, collection, id string, fn func(*T) bool) error {
 	for range saveAttempts {
-		d, err := st.Get(ctx, joint, id)
+		d, err := st.Get(ctx, collection, id)
 		if err != nil {
 			if pr, ok := scene.AsProblem(err); ok && pr.Code == scene.CodeNotFound {
 				return nil
 			}
 			return err
 		}
-		var a Activity
-		if err := d.Decode(&a); err != nil {
+		var v T
+		if err := d.Decode(&v); err != nil {
 			return err
 		}
-		if !fn(&a) {
+		if !fn(&v) {
 			return nil
 		}
-		if _, err = st.Update(ctx, joint, id, d.Version, a); err == nil {
+		if _, err = st.Update(ctx, collection, id, d.Version, v); err == nil {
 			return nil
 		}
 		if pr, ok := scene.AsProblem(err); !ok || pr.Code != scene.CodeConflict {
 			return err
 		}
 	}
-	return scene.Conflict("joint.busy", scene.T("活动正被频繁修改，请稍后重试。", "The activity is changing; try again."))
+	// Delivered again later: the event is not lost.
+	return scene.Conflict("joint.busy", scene.T("正被频繁修改，请稍后重试。", "It is changing; try again."))
 }
 
 func (sv *service) listInvites(ctx context.Context, r *scene.Request) (*scene.Response, error) {
@@ -862,6 +922,9 @@ func (sv *service) answerInvite(ctx context.Context, r *scene.Request) (*scene.R
 	if inv.Status != "invited" {
 		return nil, scene.Conflict("joint.answered", scene.T("该邀请已经答复。", "The invitation was already answered."))
 	}
+	if inv.Conclusion != "" {
+		return nil, scene.Conflict("joint.concluded", scene.T("该联合督事已经办结。", "The activity is already concluded."))
+	}
 	now := time.Now().UTC()
 	got, err := resolve(ctx, r.Host, JointInput{Deputies: in.Deputies}, nil, now)
 	if err != nil {
@@ -875,17 +938,15 @@ func (sv *service) answerInvite(ctx context.Context, r *scene.Request) (*scene.R
 	if *in.Accept {
 		inv.Status = "accepted"
 	}
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: jointInvite, ID: d.ID, Version: d.Version, Data: inv}},
-		[]scene.EventDraft{{Type: EventJointAnswered, To: []string{inv.Origin},
-			Payload: answeredPayload{ActivityID: inv.ActivityID, Accepted: *in.Accept, Deputies: names, Note: inv.Note}}})
+	events := append([]scene.EventDraft{{Type: EventJointAnswered, To: []string{inv.Origin},
+		Payload: answeredPayload{ActivityID: inv.ActivityID, Accepted: *in.Accept, Deputies: names, Note: inv.Note}}},
+		participation(d.ID, inv.Title, got.deputies, now)...)
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: jointInvite, ID: d.ID, Version: d.Version, Data: inv}}, events)
 	if err != nil {
 		return nil, err
 	}
 	if err := r.Host.Audit(ctx, "joint.answer", "joint_invite", d.ID, map[string]string{"status": "invited"},
 		map[string]string{"status": inv.Status}); err != nil {
-		return nil, err
-	}
-	if err := recordParticipation(ctx, r.Host, d.ID, inv.Title, got.deputies, now); err != nil {
 		return nil, err
 	}
 	return scene.JSON(http.StatusOK, InvitationJSON{ID: docs[0].ID, Version: docs[0].Version, Invitation: inv})

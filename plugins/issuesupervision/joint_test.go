@@ -11,6 +11,19 @@ import (
 	"github.com/renda-platform/renda/plugins/scene/scenetest"
 )
 
+var delivered = map[string]bool{}
+
+// lastEvent is the last event of type typ the scene published in tenant.
+func lastEvent(h *scenetest.Harness, tenant, typ string) scenetest.Published {
+	var out scenetest.Published
+	for _, ev := range h.Events(tenant) {
+		if ev.Type == typ {
+			out = ev
+		}
+	}
+	return out
+}
+
 // jointLine is a city with two districts, one with a township, and the
 // deputies and a department of Haishu.
 func jointLine(t *testing.T) (*scenetest.Harness, *scene.Principal, *scene.Principal, string) {
@@ -27,7 +40,17 @@ func jointLine(t *testing.T) (*scenetest.Harness, *scene.Principal, *scene.Princ
 	return h, deputy, staff, iss.ID
 }
 
+// duties delivers the tenant's duty events not yet delivered (the host
+// would, at once) and lists the deputies with a duty entry of kind.
 func duties(h *scenetest.Harness, tenant, kind string) []string {
+	for _, ev := range h.Events(tenant) {
+		if ev.Type == is.EventJointDuty && !delivered[ev.ID] {
+			delivered[ev.ID] = true
+			if err := h.Deliver(tenant, scene.Event{ID: ev.ID, Type: ev.Type, Payload: ev.Payload, Source: is.ID}); err != nil {
+				panic(err)
+			}
+		}
+	}
 	var out []string
 	for _, d := range h.Duties(tenant) {
 		if d.Kind == kind {
@@ -69,8 +92,7 @@ func TestJointSupervision(t *testing.T) {
 	if a.Status != "open" || len(a.Deputies) != 2 || a.Departments[0].Name != "区水利局" || len(a.Congresses) != 2 || a.Congresses[0].Status != "invited" {
 		t.Errorf("opened: %+v", a.Activity)
 	}
-	ev := h.Events("haishu")
-	inv := ev[len(ev)-1]
+	inv := lastEvent(h, "haishu", is.EventJointInvited)
 	if inv.Type != is.EventJointInvited || !slices.Equal(inv.To, []string{"ningbo", "gulou"}) {
 		t.Fatalf("invitation event %s to %v", inv.Type, inv.To)
 	}
@@ -118,8 +140,7 @@ func TestJointSupervision(t *testing.T) {
 	if got := duties(h, "ningbo", "joint.participate"); !slices.Equal(got, []string{cityDeputy}) {
 		t.Errorf("the city's participation duties %v", got)
 	}
-	cev := h.Events("ningbo")
-	ans := cev[len(cev)-1]
+	ans := lastEvent(h, "ningbo", is.EventJointAnswered)
 	if ans.Type != is.EventJointAnswered || !slices.Equal(ans.To, []string{"haishu"}) {
 		t.Fatalf("answer event %s to %v", ans.Type, ans.To)
 	}
@@ -161,9 +182,8 @@ func TestJointSupervision(t *testing.T) {
 	if r := h.Request(http.MethodPost, "/joint/"+a.ID+"/conclude").As(staff).JSON(is.ConcludeInput{Conclusion: "泵站扩容列入明年计划"}).Do(); r.Status != http.StatusOK {
 		t.Fatalf("conclude: %s", r)
 	}
-	ev = h.Events("haishu")
-	if done := ev[len(ev)-1]; done.Type != is.EventJointConcluded || !slices.Equal(done.To, []string{"ningbo"}) {
-		t.Errorf("conclusion event %s to %v, want the city only (the township has not accepted)", done.Type, done.To)
+	if done := lastEvent(h, "haishu", is.EventJointConcluded); done.Type != is.EventJointConcluded || !slices.Equal(done.To, []string{"ningbo", "gulou"}) {
+		t.Errorf("conclusion event %s to %v, want the city (accepted) and the township (yet to answer)", done.Type, done.To)
 	} else if err := h.Deliver("ningbo", scene.Event{Type: done.Type, Payload: done.Payload, Origin: "haishu", Source: is.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -174,6 +194,25 @@ func TestJointSupervision(t *testing.T) {
 	}
 	if r := h.Request(http.MethodPost, "/joint/"+a.ID+"/records").As(staff).JSON(visit).Do(); r.Status != http.StatusConflict {
 		t.Errorf("a record after the conclusion: %s", r)
+	}
+	// The township never answered: it hears the activity is over, and can
+	// no longer accept.
+	done := lastEvent(h, "haishu", is.EventJointConcluded)
+	for _, ev := range []scenetest.Published{inv, done} {
+		if err := h.Deliver("gulou", scene.Event{Type: ev.Type, Payload: ev.Payload, Origin: "haishu", Source: is.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Request(http.MethodGet, "/joint-invites").As(staff).Tenant("gulou").Do().Decode(t, &invites)
+	townDeputy := h.AddDeputy("gulou", scene.DirectoryEntry{Name: "陈静", Kind: "deputy"})
+	r = h.Request(http.MethodPost, "/joint-invites/"+invites.Items[0].ID+"/answer").As(staff).Tenant("gulou").
+		JSON(is.AnswerInput{Accept: &yes, Deputies: []is.PersonRef{{ID: townDeputy, Name: "陈静"}}}).Do()
+	if r.Status != http.StatusConflict || len(duties(h, "gulou", "joint.participate")) != 0 {
+		t.Errorf("the township accepts a concluded activity: %s", r)
+	}
+	// Inviting changes no title.
+	if r := h.Request(http.MethodPost, "/joint/"+a.ID+"/participants").As(staff).JSON(is.JointInput{Title: "新名称"}).Do(); r.Status != http.StatusConflict {
+		t.Errorf("inviting to a concluded activity: %s", r)
 	}
 }
 
@@ -192,6 +231,8 @@ func TestJointBadInput(t *testing.T) {
 		{"a deputy of no congress here", is.JointInput{Title: "督事", Deputies: []is.PersonRef{{ID: "dep-x", Name: "刘海燕"}}}, "deputies[0]"},
 		{"an unknown department", is.JointInput{Title: "督事", Departments: []string{"dept-x"}}, "departments[0]"},
 		{"an unknown issue", is.JointInput{Title: "督事", IssueID: "iss-x"}, "issue_id"},
+		{"a congress twice", is.JointInput{Title: "督事", Congresses: []string{"ningbo", "ningbo"}}, "congresses[1]"},
+		{"a department twice", is.JointInput{Title: "督事", Departments: []string{"dept-water", "dept-water"}}, "departments[1]"},
 	} {
 		r := h.Request(http.MethodPost, "/joint").As(staff).Locale("en").JSON(c.in).Do()
 		if r.Status != http.StatusBadRequest || r.Problem == nil || len(r.Problem.Fields) == 0 || r.Problem.Fields[0].Path != c.field || r.Problem.Fields[0].Message.ZH == "" {

@@ -65,8 +65,9 @@ func New(version string) *scene.Scene {
 				{Field: "at", Type: "time"}, {Field: "day", Type: "string"},
 			}},
 		},
-		Settings:  settingsSchema,
-		Publishes: []string{EventReported, EventOverdue, EventDueSoon, EventClosed, EventJointInvited, EventJointAnswered, EventJointConcluded},
+		Settings: settingsSchema,
+		Publishes: []string{EventReported, EventOverdue, EventDueSoon, EventClosed, EventJointInvited, EventJointAnswered, EventJointConcluded,
+			EventJointDuty},
 		// Joint supervision invites the congresses above and below, and
 		// hears their answers, by events the host carries along the line.
 		Relays: []string{EventJointInvited, EventJointAnswered, EventJointConcluded},
@@ -161,7 +162,8 @@ func waitingOn(is *Issue) *WaitingJSON {
 	case is.Grid != nil && is.Grid.Undeliverable:
 		return &WaitingJSON{"staff", scene.T("工作人员重新推送（推送失败）", "Staff, to deliver it again (delivery failed)")}
 	case is.State == Dispatched && is.Worker != "":
-		return &WaitingJSON{"platform", scene.T("网格员 "+strings.TrimPrefix(is.Worker, "网格员 ")+" 处置", "Grid worker "+is.Worker)}
+		name := strings.TrimSpace(strings.TrimPrefix(is.Worker, "网格员"))
+		return &WaitingJSON{"platform", scene.T("网格员 "+name+" 处置", "The grid worker, "+name)}
 	}
 	return &WaitingJSON{"platform", scene.T("基层治理四平台", "The grassroots governance platform")}
 }
@@ -476,10 +478,13 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 	if err := is.apply(in.Action, r.Principal.UserID, r.Principal.DisplayName, in.Note, now); err != nil {
 		return nil, err
 	}
-	version := in.Version
-	if version == 0 {
-		version = d.Version
+	// The client may say which version it acted on: if the issue moved on
+	// since (the platform answered, say), the action is refused rather than
+	// taken on a state the client did not see.
+	if in.Version != 0 && in.Version != d.Version {
+		return nil, scene.Conflict("issue.stale", scene.T("事项已有新进展，请刷新后重试。", "The issue moved on meanwhile; reload it and try again."))
 	}
+	version := d.Version
 	var events []scene.EventDraft
 	if is.State == Closed {
 		events = append(events, scene.EventDraft{Type: EventClosed, Payload: map[string]string{"id": d.ID}})

@@ -109,7 +109,7 @@ func figuresOf(s summary) FiguresJSON {
 // stats serves the figures from the congresses' summaries.
 func (sv *service) stats(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 	if len(r.Tenant.Descendants) == 0 {
-		s, err := ownSummary(ctx, r.Host, false)
+		s, err := ownSummary(ctx, r.Host, false, r.Tenant.ReadOnly)
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +135,7 @@ func (sv *service) stats(ctx context.Context, r *scene.Request) (*scene.Response
 // recountStats counts the congress's figures afresh from its issues (staff
 // repair; the figures are kept up to date without it).
 func (sv *service) recountStats(ctx context.Context, r *scene.Request) (*scene.Response, error) {
-	s, err := ownSummary(ctx, r.Host, true)
+	s, err := ownSummary(ctx, r.Host, true, false)
 	if err != nil {
 		return nil, err
 	}
@@ -146,8 +146,10 @@ func (sv *service) recountStats(ctx context.Context, r *scene.Request) (*scene.R
 }
 
 // ownSummary returns the congress's summary, recounting (and storing) it
-// when there is none, it was counted with another calendar, or force.
-func ownSummary(ctx context.Context, h scene.Host, force bool) (summary, error) {
+// when there is none, it was counted with another calendar or other rules,
+// or force. A read-only request (a city reading a district) gets the count
+// without storing it.
+func ownSummary(ctx context.Context, h scene.Host, force, readOnly bool) (summary, error) {
 	st := h.Store()
 	var err error
 	for range saveAttempts {
@@ -159,12 +161,12 @@ func ownSummary(ctx context.Context, h scene.Host, force bool) (summary, error) 
 		if cerr != nil {
 			return summary{}, cerr
 		}
-		if s != nil && s.Calendar == calVersion && !force {
+		if s.current(calVersion) && !force {
 			return *s, nil
 		}
 		fresh, rerr := recount(ctx, st, cal, calVersion)
-		if rerr != nil {
-			return summary{}, rerr
+		if rerr != nil || readOnly {
+			return fresh, rerr
 		}
 		if _, err = st.Batch(ctx, []scene.Write{summaryWrite(d, fresh)}, nil); err == nil {
 			return fresh, nil
@@ -203,7 +205,7 @@ func summariesBelow(ctx context.Context, st scene.Store) (map[string]summary, er
 // figuresJob counts the congress's figures when they were never counted
 // or were counted with another calendar (job "figures", hourly).
 func (sv *service) figuresJob(ctx context.Context, j *scene.Job) error {
-	_, err := ownSummary(ctx, j.Host, false)
+	_, err := ownSummary(ctx, j.Host, false, false)
 	return err
 }
 

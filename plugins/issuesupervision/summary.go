@@ -29,11 +29,19 @@ const (
 	saveAttempts = 20
 )
 
+// countingRules names how a summary was counted: the version of the rules
+// in tally (change it when add counts anything differently) and the
+// built-in holiday data handling times use. A summary counted under other
+// rules is counted again.
+var countingRules = "1/" + workdays.BuiltinFingerprint()
+
 // summary is a congress's figures in the making: counts only.
 type summary struct {
 	// Calendar is the version of the calendar document (0 when the
-	// congress has made no edit) that handling times were counted with.
+	// congress has made no edit) that handling times were counted with,
+	// and Rules the countingRules.
 	Calendar   int64            `json:"calendar_version"`
+	Rules      string           `json:"rules"`
 	Total      int64            `json:"total"`
 	States     map[string]int64 `json:"states"`
 	Categories map[string]int64 `json:"categories"`
@@ -52,7 +60,7 @@ type summary struct {
 }
 
 func newSummary(calendarVersion int64) summary {
-	return summary{Calendar: calendarVersion, States: map[string]int64{}, Categories: map[string]int64{},
+	return summary{Calendar: calendarVersion, Rules: countingRules, States: map[string]int64{}, Categories: map[string]int64{},
 		Areas: map[string]int64{}, Workdays: map[int]int64{}}
 }
 
@@ -99,6 +107,12 @@ func (s *summary) add(cal *workdays.Calendar, is *Issue, sign int64) {
 			delete(s.Workdays, d)
 		}
 	}
+}
+
+// current reports whether s (nil: none) can be used as it is: counted with
+// the congress's calendar version and the current counting rules.
+func (s *summary) current(calendarVersion int64) bool {
+	return s != nil && s.Calendar == calendarVersion && s.Rules == countingRules
 }
 
 // merge adds another congress's figures (for the city's view).
@@ -210,7 +224,7 @@ func trySave(ctx context.Context, h scene.Host, ws []issueWrite, events []scene.
 	if err != nil {
 		return nil, err
 	}
-	if s == nil || s.Calendar != calVersion {
+	if !s.current(calVersion) {
 		// Counted from the issues as they are before this write, to which
 		// the write's own difference is then added.
 		fresh, err := recount(ctx, st, cal, calVersion)

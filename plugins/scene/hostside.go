@@ -104,6 +104,10 @@ func (s *hostServer) StoreBatch(ctx context.Context, in *pb.StoreBatchRequest) (
 }
 
 func (s *hostServer) PublishEvent(ctx context.Context, in *pb.PublishEventRequest) (*pb.PublishEventResponse, error) {
+	if len(in.GetEvent().GetTo()) > 0 {
+		// Relayed events go with the writes they belong to, in a batch.
+		return nil, statusOf(Invalid(Field("to", T("转送的事件须随批量写入一起发布。", "Relay an event with a batch, not alone."))))
+	}
 	id, err := s.h.Publish(ctx, in.GetCapability(), in.GetEvent().GetType(), in.GetEvent().GetPayload())
 	return &pb.PublishEventResponse{Id: id}, statusOf(err)
 }

@@ -1,8 +1,12 @@
 package workdays
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/6tail/lunar-go/HolidayUtil"
@@ -86,6 +90,26 @@ func loadBuiltin() *builtinData {
 	}
 	return b
 }
+
+// BuiltinFingerprint identifies the built-in holiday data (a hash of every
+// day it sets): it changes when an update of the data changes any day, so
+// that figures counted with the old data can tell they must be counted
+// again.
+func BuiltinFingerprint() string { return builtinFingerprint() }
+
+var builtinFingerprint = sync.OnceValue(func() string {
+	b := builtin()
+	days := make([]Date, 0, len(b.days))
+	for d := range b.days {
+		days = append(days, d)
+	}
+	slices.SortFunc(days, func(x, y Date) int { return strings.Compare(x.String(), y.String()) })
+	h := sha256.New()
+	for _, d := range days {
+		fmt.Fprintf(h, "%s %d\n", d, b.days[d].kind)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+})
 
 func builtinStatus(year int) DataStatus {
 	switch {
