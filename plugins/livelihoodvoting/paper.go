@@ -22,12 +22,14 @@ import (
 type PaperBallot struct {
 	RoundID   string    `json:"round_id"`
 	DeputyID  string    `json:"deputy_id,omitempty"`
-	Ballot    string    `json:"ballot"`
+	Ballot    string    `json:"ballot,omitempty"`
 	EnteredBy string    `json:"entered_by"`
 	At        time.Time `json:"at"`
 }
 
-// PaperJSON is a pending paper ballot as the API shows it.
+// PaperJSON is a pending paper ballot as the API shows it: without what
+// the first person keyed (Ballot is empty), so that the second person keys
+// the paper again rather than copying the first entry.
 type PaperJSON struct {
 	ID string `json:"id"`
 	PaperBallot
@@ -191,9 +193,11 @@ func (sv *service) enterPaper(ctx context.Context, r *scene.Request) (*scene.Res
 	if err := audit(ctx, r.Host, "ballot.paper_entered", rd.ID, nil, after); err != nil {
 		return nil, err
 	}
+	p.Ballot = "" // not shown back: the second person keys it blind
 	return created(PaperJSON{ID: id, PaperBallot: p})
 }
 
+// listPaper lists the paper ballots waiting for their second keying.
 func (sv *service) listPaper(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 	docs, err := queryAll(ctx, r.Host, colPaper, "created_at", scene.Eq("round_id", r.Param("id")))
 	if err != nil {
@@ -205,6 +209,7 @@ func (sv *service) listPaper(ctx context.Context, r *scene.Request) (*scene.Resp
 		if err := d.Decode(&p.PaperBallot); err != nil {
 			return nil, err
 		}
+		p.Ballot = ""
 		out = append(out, p)
 	}
 	return ok(map[string]any{"items": out})

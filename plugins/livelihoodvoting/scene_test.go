@@ -96,6 +96,12 @@ func TestFullRound(t *testing.T) {
 		f.must(t, http.StatusCreated, f.staff, http.MethodPost, base+"/paper/voters", map[string]any{"deputy_id": d.DeputyID})
 		var p livelihoodvoting.PaperJSON
 		f.must(t, http.StatusCreated, f.staff, http.MethodPost, base+"/paper/ballots", f.choices("approve", "oppose", "oppose")).Decode(t, &p)
+		// The second person sees which papers wait, not what was keyed.
+		var pending struct{ Items []livelihoodvoting.PaperJSON }
+		f.must(t, http.StatusOK, f.staff2, http.MethodGet, base+"/paper/ballots", nil).Decode(t, &pending)
+		if p.Ballot != "" || len(pending.Items) != 1 || pending.Items[0].Ballot != "" {
+			t.Errorf("a pending paper shows its first keying: %q, %+v", p.Ballot, pending.Items)
+		}
 		f.must(t, http.StatusForbidden, f.staff, http.MethodPost, base+"/paper/ballots/"+p.ID+"/confirm", f.choices("approve", "oppose", "oppose"))
 		f.must(t, http.StatusConflict, f.staff2, http.MethodPost, base+"/paper/ballots/"+p.ID+"/confirm", f.choices("approve", "approve", "oppose"))
 		f.must(t, http.StatusCreated, f.staff2, http.MethodPost, base+"/paper/ballots/"+p.ID+"/confirm", f.choices("approve", "oppose", "oppose"))
