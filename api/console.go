@@ -29,10 +29,28 @@ type ConsoleSceneListJSON struct {
 	Items []ConsoleSceneJSON `json:"items"`
 }
 
+// PublicSceneJSON is a scene with the pages anyone may open.
+type PublicSceneJSON struct {
+	ID          string       `json:"id"`
+	Version     string       `json:"version"`
+	Title       scene.Label  `json:"title"`
+	Description scene.Label  `json:"description"`
+	Pages       []scene.Page `json:"pages"`
+}
+
+// PublicSceneListJSON lists the public pages of the scenes a congress
+// runs, for anyone (a published vote result).
+type PublicSceneListJSON struct {
+	Tenant PublicTenantJSON  `json:"tenant"`
+	Items  []PublicSceneJSON `json:"items"`
+}
+
 func (s *Server) consoleRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/t/:tenant/scene-pages", Summary: "The scenes this congress runs, with the pages the caller may see", Tag: "scenes",
 			Access: SignedIn(), Resp: ConsoleSceneListJSON{}, handler: s.myScenes},
+		{Method: http.MethodGet, Path: "/t/:tenant/public/scene-pages", Summary: "The scenes this congress runs that have public pages, with those pages (no sign-in)", Tag: "public",
+			Access: Public(), Resp: PublicSceneListJSON{}, handler: s.publicScenes},
 		{Method: http.MethodGet, Path: "/t/:tenant/scene-files/:scene/:id", Summary: "A file a scene stored (a photo of an issue), for users of the scene", Tag: "scenes",
 			Access: SignedIn(), RawBody: "image/*", handler: s.sceneFile},
 	}
@@ -113,6 +131,40 @@ func (s *Server) myScenes(c *fiber.Ctx) error {
 		m := rel.Manifest
 		out.Items = append(out.Items, ConsoleSceneJSON{ID: m.ID, Version: m.Version, Title: scene.Label(m.Title), Description: scene.Label(m.Description),
 			Permissions: held, Pages: VisiblePages(m, held)})
+	}
+	return c.JSON(out)
+}
+
+// publicScenes lists, for anyone, the enabled scenes of the addressed
+// congress that have public pages, with only those pages (the tenant
+// middleware already refused a suspended or archived congress). The
+// pages are trimmed as for a caller holding no permission, so nothing
+// that needs sign-in leaks even from a page the scene got wrong.
+func (s *Server) publicScenes(c *fiber.Ctx) error {
+	t := tenantOf(c)
+	out := PublicSceneListJSON{Tenant: PublicTenantJSON{Slug: t.Slug, NameZH: t.NameZH, NameEN: t.NameEN}, Items: []PublicSceneJSON{}}
+	if s.svc.Scenes == nil {
+		return c.JSON(out)
+	}
+	list, err := s.svc.SceneStore.TenantScenes(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for _, ts := range list {
+		if !ts.Enabled {
+			continue
+		}
+		rel, err := s.svc.Scenes.Release(ts.SceneID, ts.Version)
+		if err != nil {
+			continue // installed elsewhere, not on this server
+		}
+		m := rel.Manifest
+		m.Pages = slices.DeleteFunc(slices.Clone(m.Pages), func(p scene.Page) bool { return !p.Public || p.Permission != "" })
+		pages := VisiblePages(m, nil)
+		if len(pages) == 0 {
+			continue
+		}
+		out.Items = append(out.Items, PublicSceneJSON{ID: m.ID, Version: m.Version, Title: scene.Label(m.Title), Description: scene.Label(m.Description), Pages: pages})
 	}
 	return c.JSON(out)
 }

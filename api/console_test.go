@@ -10,6 +10,7 @@ import (
 
 	"github.com/renda-platform/renda/api"
 	"github.com/renda-platform/renda/plugins/issuesupervision"
+	"github.com/renda-platform/renda/plugins/livelihoodvoting"
 	"github.com/renda-platform/renda/plugins/noticeboard"
 	"github.com/renda-platform/renda/plugins/scene"
 )
@@ -101,6 +102,61 @@ func TestMyScenes(t *testing.T) {
 			// Another congress's user may not list haishu's.
 			if r := e.Do(http.MethodGet, "/api/v1/t/haishu/scene-pages", e.Tokens["jiangbei/staff"], nil); r.Code != http.StatusForbidden {
 				t.Errorf("jiangbei staff on haishu: %d, want 403", r.Code)
+			}
+		})
+	}
+}
+
+// TestPublicScenePages: anyone, without signing in, learns a congress's
+// public pages — only those, of the scenes it runs, and none of a
+// congress that is suspended.
+func TestPublicScenePages(t *testing.T) {
+	for _, d := range []string{"sqlite", "postgres"} {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			e := sceneEnv(t, d, "voting", "noticeboard-1.0.0")
+			enable(t, e, livelihoodvoting.ID, "0.1.0", "haishu", "jiangbei")
+			enable(t, e, noticeboard.ID, "1.0.0", "haishu")
+			public := func(slug, token string) api.PublicSceneListJSON {
+				t.Helper()
+				r := e.Do(http.MethodGet, "/api/v1/t/"+slug+"/public/scene-pages", token, nil)
+				if r.Code != http.StatusOK {
+					t.Fatalf("%s: %d %s", slug, r.Code, r.Body)
+				}
+				var l api.PublicSceneListJSON
+				r.JSON(t, &l)
+				return l
+			}
+			for who, token := range map[string]string{"anyone": "", "jiangbei staff": e.Tokens["jiangbei/staff"]} {
+				l := public("haishu", token)
+				if l.Tenant.Slug != "haishu" || l.Tenant.NameZH == "" || len(l.Items) != 1 {
+					t.Fatalf("%s: %+v, want the voting scene alone", who, l)
+				}
+				got := l.Items[0]
+				if got.ID != livelihoodvoting.ID || len(got.Pages) != 1 || got.Pages[0].ID != "public-result" || !got.Pages[0].Public {
+					t.Errorf("%s: %s with pages %v, want the published result", who, got.ID, pageIDs(api.ConsoleSceneJSON{Pages: got.Pages}))
+				}
+				if dt := got.Pages[0].Detail; dt == nil || dt.Source != "GET /public/rounds/{id}" || len(dt.Actions) != 0 {
+					t.Errorf("%s: the page's detail %+v", who, dt)
+				}
+			}
+			if l := public("ningbo", ""); len(l.Items) != 0 {
+				t.Errorf("ningbo (runs no scene): %+v", l.Items)
+			}
+			// The signed-in list marks the page public too.
+			r := e.Do(http.MethodGet, "/api/v1/t/haishu/scene-pages", e.Tokens["haishu/staff"], nil)
+			var mine api.ConsoleSceneListJSON
+			r.JSON(t, &mine)
+			for _, s := range mine.Items {
+				if p := pageOf(s, "public-result"); s.ID == livelihoodvoting.ID && (p == nil || !p.Public) {
+					t.Errorf("staff's published-result page: %+v", p)
+				}
+			}
+			if r := e.Do(http.MethodPost, "/api/v1/platform/tenants/jiangbei/suspend", e.Tokens["ningbo/platform_admin"], nil); r.Code != http.StatusOK {
+				t.Fatalf("suspend: %d %s", r.Code, r.Body)
+			}
+			if r := e.Do(http.MethodGet, "/api/v1/t/jiangbei/public/scene-pages", "", nil); r.Code != http.StatusForbidden {
+				t.Errorf("a suspended congress: %d %s, want 403", r.Code, r.Body)
 			}
 		})
 	}

@@ -446,7 +446,7 @@ func pages() []scene.Page {
 						{Field: "detail", Title: scene.L("说明", "Detail"), Type: scene.TypeText},
 					},
 					Empty: ptr(scene.L("没有发现问题。", "No problems."))}}}},
-		{ID: "public-result", Title: scene.L("公开的票决结果", "Published result"), Kind: scene.PageDetail, Audience: both,
+		{ID: "public-result", Title: scene.L("公开的票决结果", "Published result"), Kind: scene.PageDetail, Audience: both, Public: true,
 			Detail: &scene.DetailPage{Source: "GET /public/rounds/{id}", TitleField: "title",
 				Fields: []scene.DetailField{
 					{Field: "year", Title: scene.L("年度", "Year"), Type: scene.TypeNumber},

@@ -56,7 +56,12 @@ type Page struct {
 	// reached by links (a detail page) or actions (a form).
 	Menu bool `json:"menu"`
 	// Audience hints where the page appears: staff, deputy, platform.
-	Audience  []string       `json:"audience"`
+	Audience []string `json:"audience"`
+	// Public opens the page to anyone, without signing in (a published
+	// result): every route it names must be registered with Public, its
+	// links and actions may lead only to public pages and routes, and it
+	// needs no permission. Since protocol 1 (an added field).
+	Public    bool           `json:"public,omitempty"`
 	List      *ListPage      `json:"list,omitempty"`
 	Detail    *DetailPage    `json:"detail,omitempty"`
 	Form      *FormPage      `json:"form,omitempty"`
@@ -392,6 +397,9 @@ type pageChecker struct {
 	add   func(format string, args ...any)
 	perms map[string]bool
 	pages map[string]*Page
+	// public is set while checking a public page: what it names must be
+	// open to anyone too.
+	public bool
 }
 
 func (m *Manifest) validatePages(perms map[string]bool, add func(string, ...any)) {
@@ -415,6 +423,10 @@ func (c *pageChecker) page(p *Page) {
 	at := "page " + p.ID
 	c.label(at+": title", p.Title)
 	c.perm(at, p.Permission)
+	c.public = p.Public
+	if p.Public && p.Permission != "" {
+		c.add("%s: a public page needs no permission", at)
+	}
 	for _, a := range p.Audience {
 		if !slices.Contains([]string{AudienceStaff, AudienceDeputy, AudiencePlatform}, a) {
 			c.add("%s: unknown audience %q", at, a)
@@ -489,6 +501,8 @@ func (c *pageChecker) detail(at string, d *DetailPage) {
 		c.key(at+": attachments field", a.Field, false)
 		if a.Source != "" {
 			c.route(at+": attachments source", a.Source, true)
+		} else if c.public {
+			c.add("%s: attachments: a public page serves files from a public source (host files need sign-in)", at)
 		}
 	}
 	if m := d.Map; m != nil {
@@ -522,6 +536,7 @@ func (c *pageChecker) columns(at string, cols []Column) {
 			if t := c.pages[col.Link]; t == nil || t.Kind != PageDetail {
 				c.add("%s: link %q is not a detail page of this scene", cat, col.Link)
 			}
+			c.publicPage(cat+": link", col.Link)
 		}
 	}
 }
@@ -561,6 +576,9 @@ func (c *pageChecker) form(at string, f *FormPage) {
 	c.schema(at, f.Schema, f.UI)
 	if f.Then != "" && c.pages[f.Then] == nil {
 		c.add("%s: then %q is not a page of this scene", at, f.Then)
+	}
+	if f.Then != "" {
+		c.publicPage(at+": then", f.Then)
 	}
 }
 
@@ -610,6 +628,8 @@ func (c *pageChecker) actions(at string, as []Action) {
 			c.route(aat+": call", a.Call, false)
 		case c.pages[a.Page] == nil:
 			c.add("%s: page %q is not a page of this scene", aat, a.Page)
+		default:
+			c.publicPage(aat+": page", a.Page)
 		}
 		for name, field := range a.Params {
 			c.key(aat+": params", name, false)
@@ -635,6 +655,9 @@ func (c *pageChecker) actions(at string, as []Action) {
 			c.fields(aat+": result", r.Fields)
 		}
 		c.perm(aat, a.Permission)
+		if c.public && a.Permission != "" {
+			c.add("%s: an action of a public page needs no permission", aat)
+		}
 		c.condition(aat+": visible_if", a.VisibleIf)
 	}
 }
@@ -740,10 +763,20 @@ func (c *pageChecker) route(at, ref string, read bool) {
 	}
 	for _, r := range c.m.Routes {
 		if r.Method == method && r.Path == path {
+			if c.public && !r.Public {
+				c.add("%s: %q: a public page names only routes registered with Public", at, ref)
+			}
 			return
 		}
 	}
 	c.add("%s: %q is not a route of this scene", at, ref)
+}
+
+// publicPage checks that a public page leads only to public pages.
+func (c *pageChecker) publicPage(at, id string) {
+	if t := c.pages[id]; c.public && t != nil && !t.Public {
+		c.add("%s: %q: a public page links only to public pages", at, id)
+	}
 }
 
 func (c *pageChecker) perm(at, perm string) {

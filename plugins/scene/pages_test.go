@@ -148,6 +148,53 @@ func TestPagesValidate(t *testing.T) {
 			m.Pages[1].Detail.Actions[1].Form.UI["rows"].Properties["who"] = scene.Widget{Widget: "dial"}
 		}, `ui who: unknown widget "dial"`},
 	}
+	// A valid public page, for the cases below to break.
+	public := func(m *scene.Manifest) {
+		m.Routes = append(m.Routes,
+			scene.RouteDef{Method: "GET", Path: "/public/notices/{id}", Public: true},
+			scene.RouteDef{Method: "GET", Path: "/public/photos/{id}", Public: true})
+		d := m.Pages[1].Detail
+		m.Pages[1].Public, d.Source, d.Actions = true, "GET /public/notices/{id}", nil
+		d.Attachments.Source = "GET /public/photos/{id}"
+	}
+	cases = append(cases, []struct {
+		name   string
+		change func(m *scene.Manifest)
+		want   string
+	}{
+		{"public page", public, ""},
+		{"public page reading a signed-in route", func(m *scene.Manifest) {
+			public(m)
+			m.Pages[1].Detail.Source = "GET /notices/{id}"
+		}, `page notice: source: "GET /notices/{id}": a public page names only routes registered with Public`},
+		{"public page with a permission", func(m *scene.Manifest) {
+			public(m)
+			m.Pages[1].Permission = "notices:read"
+		}, "page notice: a public page needs no permission"},
+		{"public page calling a signed-in route", func(m *scene.Manifest) {
+			public(m)
+			m.Pages[1].Detail.Actions = []scene.Action{{ID: "edit", Title: scene.L("改", "Edit"), Call: "PUT /notices/{id}"}}
+		}, `action edit: call: "PUT /notices/{id}": a public page names only routes registered with Public`},
+		{"public page opening a signed-in page", func(m *scene.Manifest) {
+			public(m)
+			m.Pages[1].Detail.Actions = []scene.Action{{ID: "new", Title: scene.L("新建", "New"), Page: "new"}}
+		}, `action new: page: "new": a public page links only to public pages`},
+		{"public page action with a permission", func(m *scene.Manifest) {
+			public(m)
+			m.Pages[1].Detail.Actions = []scene.Action{{ID: "open", Title: scene.L("打开", "Open"), Page: "notice", Permission: "notices:read"}}
+		}, "action open: an action of a public page needs no permission"},
+		{"public page linking to a signed-in page", func(m *scene.Manifest) {
+			public(m)
+			m.Pages[1].Detail.Tables[0].Columns[0].Link = "notice"
+			m.Pages[1].Public = false
+			m.Pages[0].Public, m.Pages[0].Permission = true, ""
+			m.Pages[0].List.Source, m.Pages[0].List.Actions, m.Pages[0].List.RowActions = "GET /public/notices/{id}", nil, nil
+		}, `column title: link: "notice": a public page links only to public pages`},
+		{"public page showing host files", func(m *scene.Manifest) {
+			public(m)
+			m.Pages[1].Detail.Attachments.Source = ""
+		}, "attachments: a public page serves files from a public source"},
+	}...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m := pagedManifest()

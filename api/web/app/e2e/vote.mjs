@@ -4,7 +4,8 @@
 // 375-px phone finds it waiting, chooses on each candidate through the
 // scene's pages, confirms what they chose and gets the receipt; staff
 // close and publish; the published result answers anyone, and its page
-// shows the per-candidate votes and the chain head. Called by run.mjs.
+// shows the per-candidate votes and the chain head, signed in and, at its
+// public address, in a browser with no session. Called by run.mjs.
 
 const scene = 'renda.livelihood-voting'
 
@@ -96,5 +97,26 @@ export async function voteSteps({ base, step, dp, sp }) {
     await dp.locator('[data-table="result.candidates"] .table-cards').getByText('背街小巷路灯补缺').waitFor()
     await dp.locator('.detail-fields').getByText(pub.result.head).waitFor()
     await noOverflow(dp, 'the published result')
+    // Staff see the page's public address beside it.
+    await sp.goto(`${base}/t/haishu/s/${scene}/public-result/${roundID}`)
+    const href = await sp.getByTestId('public-link').getAttribute('href')
+    if (href !== `/p/haishu/scenes/${scene}/public-result/${roundID}`) throw new Error(`the public link is ${href}`)
   })
+
+  // Anyone opens the published result: a fresh browser with no session
+  // (no cookie at all) on a 375-px phone, at the public address.
+  const anon = await dp.context().browser().newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+  try {
+    const ap = await anon.newPage()
+    await step('09e-public-result-no-session', ap, async () => {
+      await ap.goto(`${base}/p/haishu/scenes/${scene}/public-result/${roundID}`)
+      await ap.locator('[data-table="result.candidates"] .table-cards').getByText('背街小巷路灯补缺').waitFor()
+      await ap.getByText(title).first().waitFor()
+      if (!ap.url().includes('/p/haishu/scenes/')) throw new Error(`sent to ${ap.url()}`)
+      if ((await anon.cookies()).some((c) => c.name === 'renda_session')) throw new Error('the public page has a session')
+      await noOverflow(ap, 'the public result')
+    })
+  } finally {
+    await anon.close()
+  }
 }

@@ -8,6 +8,7 @@ export const router = createRouter({
     { path: '/', name: 'root', redirect: () => (homeTenant() ? `/t/${homeTenant()}` : '/login') },
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
     { path: '/p/:tenant/deputies/:id', name: 'deputy-public', component: () => import('./views/public/DeputyPublicView.vue'), meta: { public: true } },
+    { path: '/p/:tenant/scenes/:scene/:page/:id?', name: 'public-scene-page', component: () => import('./views/public/ScenePublicView.vue'), meta: { public: true } },
     { path: '/p/:tenant/messages/:id', name: 'message-receipt', component: () => import('./views/public/MessageReceiptView.vue'), meta: { public: true } },
     {
       path: '/t/:tenant',

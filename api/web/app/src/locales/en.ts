@@ -58,6 +58,8 @@ const en: typeof zhCN = {
     keepReceipt: "Keep the receipt link: it shows the deputy's answer later.", receipt: 'View the receipt',
     privacy: 'Only the deputy sees your contact details.', status: 'Status:', answer: "Deputy's answer:", noAnswer: 'No answer yet; please check again later.',
     statuses: { new: 'Delivered', adopted: 'Taken up as an issue', answered: 'Answered' },
+    scenePage: 'Public information', noPage: 'No such public page, or this congress does not publish it.',
+    link: 'Public link (no sign-in)',
   },
   users: {
     search: 'Search by username or name', create: 'New account', name: 'Name', username: 'Username', kind: 'Kind', status: 'Status', created: 'Created', roles: 'Roles',

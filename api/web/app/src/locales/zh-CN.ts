@@ -56,6 +56,8 @@ export default {
     keepReceipt: '请保存回执链接，之后可凭它查看代表的答复。', receipt: '查看回执', privacy: '您的联系方式只有代表本人可以看到。',
     status: '状态：', answer: '代表答复：', noAnswer: '代表尚未答复，请稍后再来查看。',
     statuses: { new: '已送达', adopted: '已转为督事办理', answered: '已答复' },
+    scenePage: '公开信息', noPage: '该公开页面不存在，或本级人大未公开此页面。',
+    link: '公开链接（无需登录）',
   },
   users: {
     search: '按用户名或姓名搜索', create: '新建账号', name: '姓名', username: '用户名', kind: '类型', status: '状态', created: '创建时间', roles: '角色',

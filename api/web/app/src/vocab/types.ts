@@ -193,6 +193,8 @@ export interface PageDef {
   permission?: string
   menu: boolean
   audience: ('staff' | 'deputy' | 'platform')[]
+  // public: anyone may open it without signing in (/p/{tenant}/scenes/…)
+  public?: boolean
   list?: ListSpec
   detail?: DetailSpec
   form?: FormSpec
@@ -209,4 +211,10 @@ export interface SceneContext {
   // can says whether the caller holds a scene permission ("issues:manage");
   // unknown permissions are allowed (the host hides what is not).
   can?: (perm: string) => boolean
+  // public: the page is shown to anyone, without a session; its links
+  // open the public routes.
+  public?: boolean
 }
+
+// pageRoute is the router's name for a scene page in this context.
+export const pageRoute = (ctx: SceneContext) => (ctx.public ? 'public-scene-page' : 'scene-page')
