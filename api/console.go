@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
@@ -105,18 +106,11 @@ func (s *Server) myScenes(c *fiber.Ctx) error {
 	if s.svc.Scenes == nil {
 		return c.JSON(out) // a server without the plugin runtime runs no scenes
 	}
-	list, err := s.svc.SceneStore.TenantScenes(ctx)
+	rels, err := s.enabledReleases(ctx)
 	if err != nil {
 		return err
 	}
-	for _, ts := range list {
-		if !ts.Enabled {
-			continue
-		}
-		rel, err := s.svc.Scenes.Release(ts.SceneID, ts.Version)
-		if err != nil {
-			continue // installed elsewhere, not on this server: nothing to render
-		}
+	for _, rel := range rels {
 		held := []string{}
 		for _, pd := range rel.Manifest.Permissions {
 			perm := pd.Object + ":" + pd.Action
@@ -146,18 +140,11 @@ func (s *Server) publicScenes(c *fiber.Ctx) error {
 	if s.svc.Scenes == nil {
 		return c.JSON(out)
 	}
-	list, err := s.svc.SceneStore.TenantScenes(c.UserContext())
+	rels, err := s.enabledReleases(c.UserContext())
 	if err != nil {
 		return err
 	}
-	for _, ts := range list {
-		if !ts.Enabled {
-			continue
-		}
-		rel, err := s.svc.Scenes.Release(ts.SceneID, ts.Version)
-		if err != nil {
-			continue // installed elsewhere, not on this server
-		}
+	for _, rel := range rels {
 		m := rel.Manifest
 		m.Pages = slices.DeleteFunc(slices.Clone(m.Pages), func(p scene.Page) bool { return !p.Public || p.Permission != "" })
 		pages := VisiblePages(m, nil)
@@ -167,6 +154,26 @@ func (s *Server) publicScenes(c *fiber.Ctx) error {
 		out.Items = append(out.Items, PublicSceneJSON{ID: m.ID, Version: m.Version, Title: scene.Label(m.Title), Description: scene.Label(m.Description), Pages: pages})
 	}
 	return c.JSON(out)
+}
+
+// enabledReleases returns the releases of the scenes the context's
+// congress runs, skipping one installed elsewhere but not on this server
+// (there is nothing of it to render here).
+func (s *Server) enabledReleases(ctx context.Context) ([]*pluginhost.Release, error) {
+	list, err := s.svc.SceneStore.TenantScenes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*pluginhost.Release
+	for _, ts := range list {
+		if !ts.Enabled {
+			continue
+		}
+		if rel, err := s.svc.Scenes.Release(ts.SceneID, ts.Version); err == nil {
+			out = append(out, rel)
+		}
+	}
+	return out, nil
 }
 
 // VisiblePages returns the pages of m a caller holding the scene

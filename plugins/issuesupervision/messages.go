@@ -172,6 +172,16 @@ func ownMessage(ctx context.Context, r *scene.Request) (*scene.Document, Message
 	return d, m, nil
 }
 
+// newMessage loads a message of the calling deputy that is still waiting
+// to be answered or adopted.
+func newMessage(ctx context.Context, r *scene.Request) (*scene.Document, Message, error) {
+	d, m, err := ownMessage(ctx, r)
+	if err == nil && m.Status != "new" {
+		err = scene.Conflict("message.handled", scene.T("该留言已处理。", "The message was already handled."))
+	}
+	return d, m, err
+}
+
 func (sv *service) listMessages(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 	var filters []scene.Filter
 	if !r.Principal.Can(permManage) {
@@ -211,12 +221,9 @@ func (sv *service) answerMessage(ctx context.Context, r *scene.Request) (*scene.
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	d, m, err := ownMessage(ctx, r)
+	d, m, err := newMessage(ctx, r)
 	if err != nil {
 		return nil, err
-	}
-	if m.Status != "new" {
-		return nil, scene.Conflict("message.handled", scene.T("该留言已处理。", "The message was already handled."))
 	}
 	m.Status, m.Answer = "answered", strings.TrimSpace(in.Answer)
 	if d, err = r.Host.Store().Update(ctx, messages, d.ID, d.Version, m); err != nil {
@@ -245,12 +252,9 @@ func (sv *service) adoptMessage(ctx context.Context, r *scene.Request) (*scene.R
 	if err := r.Bind(&in); err != nil {
 		return nil, err
 	}
-	d, m, err := ownMessage(ctx, r)
+	d, m, err := newMessage(ctx, r)
 	if err != nil {
 		return nil, err
-	}
-	if m.Status != "new" {
-		return nil, scene.Conflict("message.handled", scene.T("该留言已处理。", "The message was already handled."))
 	}
 	addr := in.Address
 	if addr == "" {

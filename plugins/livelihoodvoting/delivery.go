@@ -179,14 +179,18 @@ func (sv *service) getProject(ctx context.Context, r *scene.Request) (*scene.Res
 	return ok(map[string]any{"project": p, "reports": rs, "inspections": is})
 }
 
-// inDelivery refuses unless the project's round is in delivery (or evaluation, for late
-// reports).
-func inDelivery(ctx context.Context, h scene.Host, p ProjectJSON) error {
+// deliveringProject loads a project and refuses unless its round is in
+// delivery (or evaluation, for late reports).
+func deliveringProject(ctx context.Context, h scene.Host, id string) (ProjectJSON, error) {
+	p, err := loadProject(ctx, h, id)
+	if err != nil {
+		return p, err
+	}
 	rd, err := loadRound(ctx, h, p.RoundID)
 	if err != nil {
-		return err
+		return p, err
 	}
-	return needPhase(rd, PhaseDelivery, PhaseEvaluation)
+	return p, needPhase(rd, PhaseDelivery, PhaseEvaluation)
 }
 
 type milestonesIn struct {
@@ -213,11 +217,8 @@ func (sv *service) milestones(ctx context.Context, r *scene.Request) (*scene.Res
 	if err := r.Bind(&in); err != nil {
 		return nil, err
 	}
-	p, err := loadProject(ctx, r.Host, r.Param("id"))
+	p, err := deliveringProject(ctx, r.Host, r.Param("id"))
 	if err != nil {
-		return nil, err
-	}
-	if err := inDelivery(ctx, r.Host, p); err != nil {
 		return nil, err
 	}
 	before := p.Milestones
@@ -274,11 +275,8 @@ func (sv *service) report(ctx context.Context, r *scene.Request) (*scene.Respons
 	if err := r.Bind(&in); err != nil {
 		return nil, err
 	}
-	p, err := loadProject(ctx, r.Host, r.Param("id"))
+	p, err := deliveringProject(ctx, r.Host, r.Param("id"))
 	if err != nil {
-		return nil, err
-	}
-	if err := inDelivery(ctx, r.Host, p); err != nil {
 		return nil, err
 	}
 	for i, id := range in.Photos {
@@ -326,11 +324,8 @@ func (sv *service) inspect(ctx context.Context, r *scene.Request) (*scene.Respon
 	if r.Principal.DeputyID == "" {
 		return nil, scene.Forbidden("inspection.deputy_only", scene.T("视察由人大代表记录。", "Inspections are recorded by deputies."))
 	}
-	p, err := loadProject(ctx, r.Host, r.Param("id"))
+	p, err := deliveringProject(ctx, r.Host, r.Param("id"))
 	if err != nil {
-		return nil, err
-	}
-	if err := inDelivery(ctx, r.Host, p); err != nil {
 		return nil, err
 	}
 	ins := Inspection{ProjectID: p.ID, DeputyID: r.Principal.DeputyID, Name: r.Principal.DisplayName, VisitedOn: in.VisitedOn, Comment: in.Comment, At: time.Now().UTC()}
