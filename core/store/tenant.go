@@ -358,11 +358,21 @@ func (db *DB) DeleteTenant(ctx context.Context, slug string) error {
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // BumpPolicyVersion marks the tenant's roles and grants as changed, so every
-// server instance reloads its authorization cache for the tenant.
-func (db *DB) BumpPolicyVersion(ctx context.Context, tenantID string) error {
-	return db.run(ctx, func(tx *gorm.DB) error {
+// server instance reloads its authorization cache for the tenant, and
+// returns the new version. The version moves to at least the current time
+// in microseconds, not merely up by one: a bump in a transaction that rolls
+// back may already have cached rules under its number, and no later bump
+// may reuse that number.
+func (db *DB) BumpPolicyVersion(ctx context.Context, tenantID string) (int64, error) {
+	var v int64
+	err := db.run(ctx, func(tx *gorm.DB) error {
+		floor := time.Now().UnixMicro()
 		err := tx.Model(&tenantRow{}).Where("id = ?", tenantID).
-			Update("policy_version", gorm.Expr("policy_version + 1")).Error
-		return core.Wrap("bump policy version", err)
+			Update("policy_version", gorm.Expr("CASE WHEN policy_version + 1 > ? THEN policy_version + 1 ELSE ? END", floor, floor)).Error
+		if err != nil {
+			return core.Wrap("bump policy version", err)
+		}
+		return core.Wrap("bump policy version", tx.Model(&tenantRow{}).Where("id = ?", tenantID).Select("policy_version").Scan(&v).Error)
 	})
+	return v, err
 }
