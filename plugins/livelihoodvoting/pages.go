@@ -99,10 +99,10 @@ func ballotUI(extra map[string]scene.Widget) map[string]scene.Widget {
 	ui := map[string]scene.Widget{
 		"choices": {Widget: scene.WidgetChoices, Title: ptr(scene.L("逐项表决（未选的项目按弃权计）", "Each candidate (one left blank counts as abstaining)")),
 			Options: choiceOptions, Items: items, Order: 2,
-			VisibleIf: when("ballot.rules.Mode", string(ballot.ModePerCandidate), string(ballot.ModeBoth))},
+			VisibleIf: when("ballot.rules.mode", string(ballot.ModePerCandidate), string(ballot.ModeBoth))},
 		"selected": {Widget: scene.WidgetChecklist, Title: ptr(scene.L("勾选您赞成的项目", "Tick the projects you approve")),
-			Items: items, Max: "ballot.rules.K", Order: 2,
-			VisibleIf: when("ballot.rules.Mode", string(ballot.ModeChooseK))},
+			Items: items, Max: "ballot.rules.k", Order: 2,
+			VisibleIf: when("ballot.rules.mode", string(ballot.ModeChooseK))},
 	}
 	for k, w := range extra {
 		ui[k] = w
@@ -356,9 +356,9 @@ func pages() []scene.Page {
 					{Field: "plan.session_date", Title: scene.L("会议日期", "Session"), Type: scene.TypeDate},
 					{Field: "plan.deliver_by", Title: scene.L("完成期限", "Deliver by"), Type: scene.TypeDate},
 					{Field: "ballot.state", Title: scene.L("投票", "Ballot"), Type: scene.TypeStatus, Options: ballotStates},
-					{Field: "ballot.rules.Mode", Title: scene.L("表决方式", "Form"), Type: scene.TypeTag, Options: modeOptions},
-					{Field: "ballot.rules.K", Title: scene.L("应选数", "K"), Type: scene.TypeNumber},
-					{Field: "ballot.rules.Pass", Title: scene.L("通过规则", "Passing rule"), Type: scene.TypeTag, Options: passOptions},
+					{Field: "ballot.rules.mode", Title: scene.L("表决方式", "Form"), Type: scene.TypeTag, Options: modeOptions},
+					{Field: "ballot.rules.k", Title: scene.L("应选数", "K"), Type: scene.TypeNumber},
+					{Field: "ballot.rules.pass", Title: scene.L("通过规则", "Passing rule"), Type: scene.TypeTag, Options: passOptions},
 					{Field: "ballot.secret", Title: scene.L("无记名", "Secret"), Type: scene.TypeBool},
 					{Field: "ballot.closes_at", Title: scene.L("定时结束", "Closes at"), Type: scene.TypeTime},
 					{Field: "result.head", Title: scene.L("选票链链头", "Chain head"), Type: scene.TypeText},
@@ -424,8 +424,8 @@ func pages() []scene.Page {
 					{Field: "voted", Title: scene.L("投票代表", "Voted"), Type: scene.TypeNumber},
 					{Field: "ballots", Title: scene.L("有效选票", "Ballots"), Type: scene.TypeNumber},
 					{Field: "threshold", Title: scene.L("通过所需赞成票", "Approvals needed"), Type: scene.TypeNumber},
-					{Field: "rules.Mode", Title: scene.L("表决方式", "Form"), Type: scene.TypeTag, Options: modeOptions},
-					{Field: "rules.K", Title: scene.L("应选数", "K"), Type: scene.TypeNumber},
+					{Field: "rules.mode", Title: scene.L("表决方式", "Form"), Type: scene.TypeTag, Options: modeOptions},
+					{Field: "rules.k", Title: scene.L("应选数", "K"), Type: scene.TypeNumber},
 					{Field: "tie_at_cutoff", Title: scene.L("末位同票（按选票顺序确定）", "Tie at the cut-off (ballot order decided)"), Type: scene.TypeBool},
 					{Field: "head", Title: scene.L("选票链链头", "Chain head"), Type: scene.TypeText},
 					{Field: "counted_at", Title: scene.L("计票时间", "Counted"), Type: scene.TypeTime},

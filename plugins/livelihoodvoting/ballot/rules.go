@@ -52,15 +52,15 @@ const (
 
 // Rules are the ballot rules chosen for one round.
 type Rules struct {
-	Mode Mode
+	Mode Mode `json:"mode"`
 	// K caps how many candidates are adopted: the top K by approvals among those that pass. It
 	// is required (1..N) for ModeChooseK and ModeBoth; for ModePerCandidate 0 adopts every
 	// candidate that passes.
-	K    int
-	Pass PassRule
+	K    int      `json:"k"`
+	Pass PassRule `json:"pass"`
 	// Seats is the size of the seated electorate snapshot; required for PassSeatedMajority. When
 	// positive, a log holding more ballots than Seats does not tally.
-	Seats int
+	Seats int `json:"seats"`
 }
 
 // Ballot is one deputy's ballot. Exactly one of its fields is used, by the Rules' Mode.

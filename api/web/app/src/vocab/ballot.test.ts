@@ -36,9 +36,9 @@ const pages: PageDef[] = [
         form: {
           schema: ballotSchema,
           ui: {
-            choices: { widget: 'choices', title: L('逐项表决', 'Each candidate'), items, visible_if: { field: 'ballot.rules.Mode', in: ['per_candidate', 'both'] },
+            choices: { widget: 'choices', title: L('逐项表决', 'Each candidate'), items, visible_if: { field: 'ballot.rules.mode', in: ['per_candidate', 'both'] },
               options: [{ value: 'approve', title: L('赞成', 'Approve') }, { value: 'oppose', title: L('反对', 'Oppose') }, { value: 'abstain', title: L('弃权', 'Abstain') }] },
-            selected: { widget: 'checklist', title: L('勾选', 'Tick'), items, max: 'ballot.rules.K', visible_if: { field: 'ballot.rules.Mode', in: ['choose_k'] } },
+            selected: { widget: 'checklist', title: L('勾选', 'Tick'), items, max: 'ballot.rules.k', visible_if: { field: 'ballot.rules.mode', in: ['choose_k'] } },
           },
         },
         result: { title: L('这是您的回执', 'Your receipt'), note: L('请保存。', 'Keep it.'), fields: [{ field: 'receipt', title: L('回执', 'Receipt'), type: 'text' }] },
@@ -64,7 +64,7 @@ const candidates = [
   { id: 'c2', round_id: 'r1', title: '中小学食堂改造', department: '区教育局', status: 'proposed' },
   { id: 'c3', round_id: 'r1', title: '重复的建议', department: '', status: 'merged' },
 ]
-const round = (mode: string, k: number) => ({ id: 'r1', title: '2026年民生实事', year: 2026, ballot: { state: 'open', candidates: ['c2', 'c1'], rules: { Mode: mode, K: k } },
+const round = (mode: string, k: number) => ({ id: 'r1', title: '2026年民生实事', year: 2026, ballot: { state: 'open', candidates: ['c2', 'c1'], rules: { mode, k } },
   result: { candidates: [{ title: '老旧小区加装电梯', approve: 8 }] } })
 
 async function render(page: string, id: string) {
