@@ -160,8 +160,11 @@ func (sv *service) publicMessage(ctx context.Context, r *scene.Request) (*scene.
 func ownMessage(ctx context.Context, r *scene.Request) (*scene.Document, Message, error) {
 	var m Message
 	d, err := r.Host.Store().Get(ctx, messages, r.Param("id"))
-	if err != nil {
+	if pr, ok := scene.AsProblem(err); ok && pr.Code == scene.CodeNotFound {
 		return nil, m, scene.NotFound("message.not_found", scene.T("找不到该留言。", "No such message."))
+	}
+	if err != nil {
+		return nil, m, err // the store failed: not the caller's fault, not a 404
 	}
 	if err := d.Decode(&m); err != nil {
 		return nil, m, err

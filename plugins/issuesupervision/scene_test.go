@@ -243,18 +243,24 @@ func TestWaitingOn(t *testing.T) {
 			t.Errorf("%s: waits on %+v, want %s", list.Items[0].State, got, who)
 		}
 	}
+	act := func(who *scene.Principal, in is.ActionInput) {
+		t.Helper()
+		if r := h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(who).JSON(in).Do(); r.Status != http.StatusOK {
+			t.Fatalf("%s: %s", in.Action, r)
+		}
+	}
 	want("platform") // routed to the grid
 	for _, in := range []is.ActionInput{{Action: is.ActAccept}, {Action: is.ActDispatch, Worker: "网格员 张海军"}} {
-		h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(in).Do()
+		act(staff, in)
 	}
 	want("platform")
-	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(is.ActionInput{Action: is.ActHandle}).Do()
-	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(is.ActionInput{Action: is.ActAnswer, Note: "已清理"}).Do()
+	act(staff, is.ActionInput{Action: is.ActHandle})
+	act(staff, is.ActionInput{Action: is.ActAnswer, Note: "已清理"})
 	want("deputy")
-	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(deputy).JSON(is.ActionInput{Action: is.ActReopen, Note: "没清理干净"}).Do()
+	act(deputy, is.ActionInput{Action: is.ActReopen, Note: "没清理干净"})
 	want("staff")
-	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(is.ActionInput{Action: is.ActRoute, Destination: "department:water"}).Do()
+	act(staff, is.ActionInput{Action: is.ActRoute, Destination: "department:water"})
 	want("department")
-	h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(deputy).JSON(is.ActionInput{Action: is.ActWithdraw}).Do()
+	act(deputy, is.ActionInput{Action: is.ActWithdraw})
 	want("")
 }
