@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -25,6 +26,9 @@ import (
 // under 10 s on 2 cores.
 //
 //	go test -run='^$' -bench=Voting8000 -benchtime=1x -timeout=30m ./api/
+//
+// RENDA_BENCH_CPUPROFILE=FILE writes a CPU profile of the casts alone (go test's -cpuprofile
+// also covers seating the deputies). It covers the API's process, not the scene's.
 func BenchmarkVoting8000(b *testing.B) {
 	n := 8000
 	if v, err := strconv.Atoi(os.Getenv("RENDA_BENCH_VOTERS")); err == nil && v > 0 {
@@ -49,6 +53,7 @@ func BenchmarkVoting8000(b *testing.B) {
 		lat := make([]time.Duration, n)
 		var retries, failures sync.Map
 		var wg sync.WaitGroup
+		stopProfile := profileCasts(b)
 		b.StartTimer()
 		start := time.Now()
 		for i, v := range voters {
@@ -84,6 +89,7 @@ func BenchmarkVoting8000(b *testing.B) {
 		wg.Wait()
 		took := time.Since(start)
 		b.StopTimer()
+		stopProfile()
 		failed := 0
 		failures.Range(func(k, v any) bool { failed++; b.Errorf("deputy %v: %v", k, v); return failed < 10 })
 		retried := 0
@@ -113,6 +119,28 @@ func BenchmarkVoting8000(b *testing.B) {
 		must(b, e.Do(http.MethodGet, base+"/ballot/verify", staff, nil), http.StatusOK, "verify").JSON(b, &v)
 		if res.Ballots != int64(n) || res.Voted != n || !v.Verified || v.Voters != int64(n) {
 			b.Fatalf("counted %d ballots of %d voters (verified %v, %d voter records), want %d each", res.Ballots, res.Voted, v.Verified, v.Voters, n)
+		}
+	}
+}
+
+// profileCasts starts a CPU profile into $RENDA_BENCH_CPUPROFILE, if set, and returns what
+// stops it.
+func profileCasts(b *testing.B) func() {
+	path := os.Getenv("RENDA_BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
 		}
 	}
 }

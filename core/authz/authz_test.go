@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/renda-platform/renda/core"
@@ -119,6 +120,53 @@ func TestRolledBackGrantIsForgotten(t *testing.T) {
 			roles, err := f.az.UserRoles(f.ctx, f.t, alice)
 			if err != nil || len(roles) != 0 {
 				t.Fatalf("alice's roles after the rollback: %v %v", roles, err)
+			}
+		})
+	}
+}
+
+// Enforce asks about the user's roles, not the user; its answers must be
+// the model's for every user and permission, across built-in templates,
+// custom roles, "*" grants, several roles at once and none.
+func TestEnforceIsTheModelsAnswer(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			f := setup(t, storetest.Open(t, d), 6)
+			if _, err := f.az.PutRole(f.ctx, f.t, "clerk", []core.Permission{write}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.az.PutRole(f.ctx, f.t, "superuser", []core.Permission{{Object: "*", Action: "*"}}); err != nil {
+				t.Fatal(err)
+			}
+			assign := [][]string{nil, {core.RoleDeputy}, {core.RoleStaff}, {core.RoleTenantAdmin}, {"clerk", core.RoleDeputy}, {"superuser"}}
+			for i, roles := range assign {
+				if err := f.az.SetUserRoles(f.ctx, f.t, f.users[i], roles); err != nil {
+					t.Fatal(err)
+				}
+			}
+			perms := append(slices.Clone(core.CorePermissions), core.Permission{Object: "nothing", Action: "read"})
+			granted := map[string]int{}
+			for i, u := range f.users {
+				for _, p := range perms {
+					got, err := f.az.Enforce(f.ctx, u, f.t, p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := f.az.EnforceAsUser(f.ctx, u, f.t, p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got != want {
+						t.Errorf("user with roles %v, %s: Enforce says %v, the model %v", assign[i], p, got, want)
+					}
+					if got {
+						granted[fmt.Sprint(assign[i])]++
+					}
+				}
+			}
+			// The comparison means something only if the answers differ by role.
+			if granted["[]"] != 0 || granted["[superuser]"] != len(perms) || granted["[clerk deputy]"] != granted["[deputy]"]+1 || granted["[staff]"] == 0 {
+				t.Fatalf("grants per role set: %v", granted)
 			}
 		})
 	}

@@ -179,6 +179,23 @@ func truncate(s string, n int) string {
 
 var errBadToken = core.Errorf(core.EUNAUTHORIZED, "auth.bad_token")
 
+// credentialRow is a session or API key joined with its user.
+type credentialRow struct {
+	CredID       string
+	ExpiresAt    *time.Time
+	Seen         *time.Time
+	RevokedAt    *time.Time
+	UserID       string
+	UserTenantID string
+	Username     string
+	DisplayName  string
+	Kind         string
+	Status       string
+	DeputyID     *string
+}
+
+const credentialUser = "u.id AS user_id, u.tenant_id AS user_tenant_id, u.username, u.display_name, u.kind, u.status, u.deputy_id"
+
 // Authenticate implements core.AuthService.
 func (db *DB) Authenticate(ctx context.Context, token string) (*core.Principal, error) {
 	if _, ok := core.TokenTenant(token); !ok {
@@ -187,47 +204,35 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*core.Principal, 
 	var p *core.Principal
 	err := db.run(ctx, func(tx *gorm.DB) error {
 		now := db.now()
-		h := tokenHash(token)
-		var userID, sessionID, keyID string
-		switch token[:3] {
-		case "rs1":
-			var s sessionRow
-			if err := tx.Scopes(readable(ctx)).Where("token_hash = ?", h).Take(&s).Error; err != nil {
-				return notFound("authenticate", err, "auth.bad_token")
-			}
-			if !s.ExpiresAt.After(now) {
-				return errBadToken
-			}
-			if now.Sub(s.LastSeenAt) > touchEvery {
-				if err := tx.Model(&sessionRow{}).Scopes(writable(ctx)).Where("id = ?", s.ID).Update("last_seen_at", now).Error; err != nil {
-					return core.Wrap("authenticate: touch", err)
-				}
-			}
-			userID, sessionID = s.UserID, s.ID
-		case "rk1":
-			var k apiKeyRow
-			if err := tx.Scopes(readable(ctx)).Where("key_hash = ?", h).Take(&k).Error; err != nil {
-				return notFound("authenticate", err, "auth.bad_token")
-			}
-			if k.RevokedAt != nil || (k.ExpiresAt != nil && !k.ExpiresAt.After(now)) {
-				return errBadToken
-			}
-			if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > touchEvery {
-				if err := tx.Model(&apiKeyRow{}).Scopes(writable(ctx)).Where("id = ?", k.ID).Update("last_used_at", now).Error; err != nil {
-					return core.Wrap("authenticate: touch", err)
-				}
-			}
-			userID, keyID = k.UserID, k.ID
+		// One statement reads the credential and its user: this runs on
+		// every request.
+		q := tx.Table("sessions AS c").Select("c.id AS cred_id, c.expires_at, c.last_seen_at AS seen, NULL AS revoked_at, " + credentialUser)
+		table, hashCol, seenCol := "sessions", "token_hash", "last_seen_at"
+		if token[:3] == "rk1" {
+			q = tx.Table("api_keys AS c").Select("c.id AS cred_id, c.expires_at, c.last_used_at AS seen, c.revoked_at, " + credentialUser)
+			table, hashCol, seenCol = "api_keys", "key_hash", "last_used_at"
 		}
-		var u userRow
-		if err := tx.Scopes(readable(ctx)).Where("id = ?", userID).Take(&u).Error; err != nil {
+		var row credentialRow
+		err := q.Joins("JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id").Scopes(readableAs(ctx, "c")).
+			Where("c."+hashCol+" = ?", tokenHash(token)).Take(&row).Error
+		if err != nil {
 			return notFound("authenticate", err, "auth.bad_token")
 		}
-		if u.Status != string(core.UserActive) {
+		if row.RevokedAt != nil || (row.ExpiresAt != nil && !row.ExpiresAt.After(now)) || row.Status != string(core.UserActive) {
 			return errBadToken
 		}
-		p = principalOf(&u)
-		p.SessionID, p.APIKeyID = sessionID, keyID
+		if row.Seen == nil || now.Sub(*row.Seen) > touchEvery {
+			if err := tx.Table(table).Scopes(writable(ctx)).Where("id = ?", row.CredID).Update(seenCol, now).Error; err != nil {
+				return core.Wrap("authenticate: touch", err)
+			}
+		}
+		p = principalOf(&userRow{TenantID: row.UserTenantID, ID: row.UserID, Username: row.Username, DisplayName: row.DisplayName,
+			Kind: row.Kind, DeputyID: row.DeputyID})
+		if table == "sessions" {
+			p.SessionID = row.CredID
+		} else {
+			p.APIKeyID = row.CredID
+		}
 		return nil
 	})
 	if core.IsNotFound(err) {
