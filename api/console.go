@@ -269,10 +269,11 @@ func (v visibility) trim(p scene.Page, kept map[string]bool) scene.Page {
 	case p.Detail != nil:
 		d := *p.Detail
 		d.Actions = actions(d.Actions)
-		if d.Attachments != nil && d.Attachments.Source != "" && !v.route(d.Attachments.Source) {
-			a := *d.Attachments
-			a.Source = ""
-			d.Attachments = &a
+		d.Attachments = slices.Clone(d.Attachments)
+		for i, a := range d.Attachments {
+			if a.Source != "" && !v.route(a.Source) {
+				d.Attachments[i].Source = ""
+			}
 		}
 		p.Detail = &d
 	case p.Form != nil:

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -193,6 +194,31 @@ func TestCityWideIssueStats(t *testing.T) {
 	}
 	if _, s := stats("ningbo", e.Tokens["ningbo/staff"], ""); s.Total != 0 {
 		t.Errorf("the city's own stats: total %d, want 0", s.Total)
+	}
+	// An issue read city-wide names its district, whose files its photos
+	// are (the console fetches them from /t/{district}/scene-files/…); so
+	// does one the city reads at its district's address (read-only).
+	var list struct{ Items []issuesupervision.IssueJSON }
+	e.Do(http.MethodGet, "/api/v1/t/ningbo/scenes/"+issuesupervision.ID+"/issues?scope=descendants", e.Tokens["ningbo/staff"], nil).JSON(t, &list)
+	var tenantsOf []string
+	for _, iss := range list.Items {
+		tenantsOf = append(tenantsOf, iss.Tenant)
+	}
+	slices.Sort(tenantsOf)
+	if !slices.Equal(tenantsOf, []string{"haishu", "jiangbei"}) {
+		t.Errorf("city-wide issues belong to %v, want [haishu jiangbei]", tenantsOf)
+	}
+	for _, iss := range list.Items {
+		r := e.Do(http.MethodGet, "/api/v1/t/"+iss.Tenant+"/scenes/"+issuesupervision.ID+"/issues/"+iss.ID, e.Tokens["ningbo/staff"], nil)
+		if r.Code != http.StatusOK {
+			t.Errorf("the city reads %s's issue: %d %s", iss.Tenant, r.Code, r.Body)
+			continue
+		}
+		var one issuesupervision.IssueJSON
+		r.JSON(t, &one)
+		if one.Tenant != iss.Tenant {
+			t.Errorf("the city reads %s's issue: tenant %q, want %q", iss.Tenant, one.Tenant, iss.Tenant)
+		}
 	}
 	if _, s := stats("haishu", e.Tokens["haishu/staff"], ""); s.Total != 1 {
 		t.Errorf("haishu's stats: total %d, want 1", s.Total)

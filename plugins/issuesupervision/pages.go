@@ -205,9 +205,13 @@ func pages() []scene.Page {
 				},
 				Timeline: &scene.Timeline{Field: "timeline", At: "at", Actor: "actor_name", State: "to", Note: "note", Action: "action",
 					Options: timelineOptions()},
-				Attachments: &scene.Attachments{Field: "photos"},
-				Map:         &scene.MapPoint{Lat: "lat", Lng: "lng", Label: "address"},
-				Actions:     issueActions(),
+				// tenant: files of an issue read city-wide are its district's.
+				Attachments: []scene.Attachments{
+					{Field: "photos", Title: scene.L("报告照片", "Photos reported"), Tenant: "tenant"},
+					{Field: "after_photos", Title: scene.L("办结照片", "Photos after handling"), Tenant: "tenant"},
+				},
+				Map:     &scene.MapPoint{Lat: "lat", Lng: "lng", Label: "address"},
+				Actions: issueActions(),
 			}},
 		{ID: "messages", Title: scene.L("群众留言", "Messages"), Kind: scene.PageList, Permission: permReport, Menu: true,
 			Audience: []string{scene.AudienceDeputy},

@@ -12,9 +12,10 @@ import (
 )
 
 // TestPages reads every page as the reporting deputy and as staff, with
-// an answered issue that has a photo, a worker and an answer, and a
-// constituent's message: each column, field, timeline key, map point,
-// card and chart names what the routes answer.
+// an answered issue that has a photo before and after handling, a worker
+// and an answer, and a constituent's message: each column, field,
+// timeline key, attachments group, map point, card and chart names what
+// the routes answer.
 func TestPages(t *testing.T) {
 	h, deputy, staff := harness(t)
 	deputy.DeputyID = "0190b6a0-0000-7000-8000-0000000000aa" // the code page takes deputy ids as the directory makes them
@@ -32,7 +33,7 @@ func TestPages(t *testing.T) {
 		Lat: &lat, Lng: &lng, Address: "海曙区解放南路 8 号", Photos: []string{photo.ID}}).Do()
 	res.Decode(t, &iss)
 	for _, in := range []is.ActionInput{{Action: is.ActAccept}, {Action: is.ActDispatch, Worker: "网格员 张海军"},
-		{Action: is.ActHandle, Note: "已加盖"}, {Action: is.ActAnswer, Note: "井盖已补齐。"}} {
+		{Action: is.ActHandle, Note: "已加盖", Photos: []string{photo.ID}}, {Action: is.ActAnswer, Note: "井盖已补齐。"}} {
 		if r := h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(in).Do(); r.Status != http.StatusOK {
 			t.Fatalf("%s: %s", in.Action, r)
 		}

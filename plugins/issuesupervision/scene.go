@@ -120,6 +120,9 @@ type service struct{}
 type IssueJSON struct {
 	ID      string `json:"id"`
 	Version int64  `json:"version"`
+	// Tenant is the slug of the congress the issue belongs to: in a
+	// city-wide read, the district's, whose files its photos are.
+	Tenant string `json:"tenant,omitempty"`
 	Issue
 	// Duplicates are open issues of the same kind nearby, offered to the
 	// reporter when filing.
@@ -137,7 +140,7 @@ type WaitingJSON struct {
 }
 
 func issueOut(d *scene.Document) (IssueJSON, error) {
-	j := IssueJSON{ID: d.ID, Version: d.Version}
+	j := IssueJSON{ID: d.ID, Version: d.Version, Tenant: d.Tenant}
 	if err := d.Decode(&j.Issue); err != nil {
 		return j, err
 	}

@@ -1,6 +1,7 @@
 package scene
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -140,9 +141,12 @@ type DetailPage struct {
 	TitleField string        `json:"title_field"`
 	Fields     []DetailField `json:"fields"`
 	Timeline   *Timeline     `json:"timeline,omitempty"`
-	// Attachments are files shown as thumbnails (photos).
-	Attachments *Attachments `json:"attachments,omitempty"`
-	Map         *MapPoint    `json:"map,omitempty"`
+	// Attachments are groups of files shown as thumbnails (photos), each
+	// under its title: the photos a deputy reported, those taken after
+	// handling. A list within protocol 1 (it was one object, which
+	// UnmarshalJSON still reads).
+	Attachments []Attachments `json:"attachments,omitempty"`
+	Map         *MapPoint     `json:"map,omitempty"`
 	// Tables show arrays of the record as tables (cards on a phone).
 	Tables  []Table  `json:"tables"`
 	Actions []Action `json:"actions"` // {field}s from the record
@@ -179,12 +183,53 @@ type Timeline struct {
 	Options []Option `json:"options,omitempty"`
 }
 
-// Attachments shows files of the record. Field names an array of host
-// file ids or of {id, name, url}.
+// UnmarshalJSON reads a detail page, taking attachments either as a list
+// of groups or as the one object scenes built with an earlier SDK send,
+// so the host keeps loading their manifests. It returns the decoding
+// error of malformed JSON.
+func (d *DetailPage) UnmarshalJSON(b []byte) error {
+	type plain DetailPage
+	v := struct {
+		*plain
+		Attachments json.RawMessage `json:"attachments"`
+	}{plain: (*plain)(d)}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	d.Attachments = nil
+	raw := bytes.TrimSpace(v.Attachments)
+	switch {
+	case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
+		return nil
+	case raw[0] == '{':
+		var one Attachments
+		if err := json.Unmarshal(raw, &one); err != nil {
+			return fmt.Errorf("attachments: %w", err)
+		}
+		d.Attachments = []Attachments{one}
+		return nil
+	}
+	if err := json.Unmarshal(raw, &d.Attachments); err != nil {
+		return fmt.Errorf("attachments: %w", err)
+	}
+	return nil
+}
+
+// Attachments is one group of files of the record, shown under Title.
+// Field names an array of host file ids or of {id, name, url}.
 type Attachments struct {
 	Field string `json:"field"`
+	// Title is shown above the group; without one the console uses its
+	// own ("Photos and files").
+	Title Label `json:"title,omitzero"`
 	// Source is "GET /path/{id}" serving one file by id, for arrays of ids.
 	Source string `json:"source,omitempty"`
+	// Tenant names a key of the record holding the slug of the congress
+	// the files belong to, for records read city-wide (?scope=descendants)
+	// whose files a district stored; when the key is empty or absent the
+	// files are the page's own congress's. It applies to host files and
+	// to Source alike.
+	Tenant string `json:"tenant,omitempty"`
 }
 
 // MapPoint places the record on a map (WGS-84 degrees).
@@ -497,12 +542,17 @@ func (c *pageChecker) detail(at string, d *DetailPage) {
 		}
 		c.options(at+": timeline", t.Options)
 	}
-	if a := d.Attachments; a != nil {
-		c.key(at+": attachments field", a.Field, false)
+	for _, a := range d.Attachments {
+		aat := at + ": attachments " + a.Field
+		c.key(aat+": field", a.Field, false)
+		if a.Title != (Label{}) {
+			c.label(aat+": title", a.Title)
+		}
+		c.key(aat+": tenant", a.Tenant, true)
 		if a.Source != "" {
-			c.route(at+": attachments source", a.Source, true)
+			c.route(aat+": source", a.Source, true)
 		} else if c.public {
-			c.add("%s: attachments: a public page serves files from a public source (host files need sign-in)", at)
+			c.add("%s: a public page serves files from a public source (host files need sign-in)", aat)
 		}
 	}
 	if m := d.Map; m != nil {

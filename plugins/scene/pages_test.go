@@ -2,6 +2,7 @@ package scene_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func pagedManifest() scene.Manifest {
 			Detail: &scene.DetailPage{Source: "GET /notices/{id}", TitleField: "title",
 				Fields:      []scene.DetailField{{Field: "grid.status", Title: scene.L("状态", "Status"), Type: scene.TypeStatus}},
 				Timeline:    &scene.Timeline{Field: "timeline", At: "at", Actor: "actor_name", State: "to", Note: "note"},
-				Attachments: &scene.Attachments{Field: "photos"},
+				Attachments: []scene.Attachments{{Field: "photos", Title: scene.L("报告照片", "Photos reported"), Tenant: "tenant"}, {Field: "after_photos"}},
 				Map:         &scene.MapPoint{Lat: "lat", Lng: "lng", Label: "address"},
 				Tables: []scene.Table{{Field: "lines", Title: scene.L("明细", "Lines"),
 					Columns: []scene.Column{{Field: "approve", Title: scene.L("赞成", "Approve"), Type: scene.TypeNumber}}}},
@@ -147,6 +148,14 @@ func TestPagesValidate(t *testing.T) {
 		{"nested unknown widget", func(m *scene.Manifest) {
 			m.Pages[1].Detail.Actions[1].Form.UI["rows"].Properties["who"] = scene.Widget{Widget: "dial"}
 		}, `ui who: unknown widget "dial"`},
+		{"attachments with a bad field", func(m *scene.Manifest) { m.Pages[1].Detail.Attachments[1].Field = "" },
+			`page notice: attachments : field: "": want a field name`},
+		{"attachments with a bad tenant key", func(m *scene.Manifest) { m.Pages[1].Detail.Attachments[0].Tenant = "the tenant" },
+			`page notice: attachments photos: tenant: "the tenant": want a field name`},
+		{"attachments with half a title", func(m *scene.Manifest) { m.Pages[1].Detail.Attachments[1].Title = scene.L("办结照片", "") },
+			"page notice: attachments after_photos: title: both zh and en are required"},
+		{"attachments from an unknown route", func(m *scene.Manifest) { m.Pages[1].Detail.Attachments[1].Source = "GET /files/{id}" },
+			`page notice: attachments after_photos: source: "GET /files/{id}" is not a route of this scene`},
 	}
 	// A valid public page, for the cases below to break.
 	public := func(m *scene.Manifest) {
@@ -155,7 +164,9 @@ func TestPagesValidate(t *testing.T) {
 			scene.RouteDef{Method: "GET", Path: "/public/photos/{id}", Public: true})
 		d := m.Pages[1].Detail
 		m.Pages[1].Public, d.Source, d.Actions = true, "GET /public/notices/{id}", nil
-		d.Attachments.Source = "GET /public/photos/{id}"
+		for i := range d.Attachments {
+			d.Attachments[i].Source = "GET /public/photos/{id}"
+		}
 	}
 	cases = append(cases, []struct {
 		name   string
@@ -192,8 +203,12 @@ func TestPagesValidate(t *testing.T) {
 		}, `column title: link: "notice": a public page links only to public pages`},
 		{"public page showing host files", func(m *scene.Manifest) {
 			public(m)
-			m.Pages[1].Detail.Attachments.Source = ""
-		}, "attachments: a public page serves files from a public source"},
+			m.Pages[1].Detail.Attachments[1].Source = ""
+		}, "page notice: attachments after_photos: a public page serves files from a public source"},
+		{"public page showing files from a signed-in route", func(m *scene.Manifest) {
+			public(m)
+			m.Pages[1].Detail.Attachments[0].Source = "GET /notices/{id}"
+		}, `attachments photos: source: "GET /notices/{id}": a public page names only routes registered with Public`},
 	}...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -226,6 +241,51 @@ func TestPagesJSON(t *testing.T) {
 		`"filters":[],"actions":[],"row_actions":[]}}]`
 	if string(b) != want {
 		t.Errorf("pages JSON:\n got %s\nwant %s", b, want)
+	}
+}
+
+// TestDetailAttachmentsJSON: attachments go out as a list of groups (a
+// group without a title has none in JSON) and come in as a list or as the
+// one object scenes built with an earlier SDK send.
+func TestDetailAttachmentsJSON(t *testing.T) {
+	d := scene.DetailPage{Source: "GET /a/{id}", Attachments: []scene.Attachments{
+		{Field: "photos", Title: scene.L("报告照片", "Photos reported"), Tenant: "tenant"}, {Field: "after_photos", Source: "GET /f/{id}"}}}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"attachments":[{"field":"photos","title":{"zh":"报告照片","en":"Photos reported"},"tenant":"tenant"},{"field":"after_photos","source":"GET /f/{id}"}]`
+	if !strings.Contains(string(b), want) {
+		t.Errorf("detail JSON:\n got %s\nwant it to contain %s", b, want)
+	}
+	cases := []struct {
+		name string
+		in   string
+		want []scene.Attachments
+	}{
+		{"list", string(b), d.Attachments},
+		{"one object", `{"source":"GET /a/{id}","attachments":{"field":"photos","source":"GET /f/{id}"}}`,
+			[]scene.Attachments{{Field: "photos", Source: "GET /f/{id}"}}},
+		{"none", `{"source":"GET /a/{id}"}`, nil},
+		{"null", `{"source":"GET /a/{id}","attachments":null}`, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got scene.DetailPage
+			if err := json.Unmarshal([]byte(tc.in), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Source != "GET /a/{id}" {
+				t.Errorf("source %q, want GET /a/{id}", got.Source)
+			}
+			if g, w := fmt.Sprint(got.Attachments), fmt.Sprint(tc.want); g != w || (got.Attachments == nil) != (tc.want == nil) {
+				t.Errorf("attachments %s, want %s", g, w)
+			}
+		})
+	}
+	var bad scene.DetailPage
+	if err := json.Unmarshal([]byte(`{"attachments":"photos"}`), &bad); err == nil {
+		t.Error("attachments as a string: no error")
 	}
 }
 

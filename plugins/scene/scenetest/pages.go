@@ -142,8 +142,8 @@ func (h *Harness) checkDetail(t testing.TB, as *scene.Principal, p scene.Page, i
 	if d.Map != nil {
 		want = append(want, d.Map.Lat, d.Map.Lng)
 	}
-	if d.Attachments != nil {
-		want = append(want, d.Attachments.Field)
+	for _, a := range d.Attachments {
+		want = append(want, a.Field)
 	}
 	for _, f := range want {
 		if _, ok := Lookup(v, f); f != "" && !ok {

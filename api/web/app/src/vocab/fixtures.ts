@@ -35,7 +35,7 @@ export const pages: PageDef[] = [
       ],
       timeline: { field: 'timeline', at: 'at', actor: 'name', state: 'to', note: 'note', action: 'action',
         options: [{ value: 'report', title: L('报告', 'Reported') }, { value: 'dispatched', title: L('已派单', 'Dispatched') }] },
-      attachments: { field: 'photos', source: 'GET /photos/{id}' },
+      attachments: [{ field: 'photos', source: 'GET /photos/{id}' }],
       map: { lat: 'lat', lng: 'lng', label: 'address' },
       actions: [
         { id: 'close', title: L('办结', 'Close'), call: 'POST /issues/{id}/actions', body: { action: 'close' }, danger: true,

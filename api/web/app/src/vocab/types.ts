@@ -144,10 +144,23 @@ export interface DetailSpec {
   title_field: string
   fields: DetailField[]
   timeline?: TimelineSpec
-  attachments?: { field: string; source?: string }
+  // attachments are groups of files; scenes built with an earlier SDK send
+  // one group as an object (see attachmentGroups).
+  attachments?: Attachments[]
   map?: { lat: string; lng: string; label?: string }
   tables?: Table[]
   actions: Action[]
+}
+
+// Attachments is one group of a record's files, shown under its title.
+// tenant names the record's key holding the slug of the congress the files
+// belong to (a district's, for a record read city-wide); when it is empty
+// or absent there, the files are the page's congress's.
+export interface Attachments {
+  field: string
+  title?: Label
+  source?: string
+  tenant?: string
 }
 
 export interface Table {

@@ -1,4 +1,4 @@
-import type { Label, Option, ValueType } from './types'
+import type { Attachments, Label, Option, ValueType } from './types'
 import { i18n } from '../i18n'
 
 const t = (key: string) => i18n.global.t(key)
@@ -44,6 +44,13 @@ export function sceneURL(tenant: string, scene: string, path: string): string {
 // the host serves to the scene's users.
 export function sceneFileURL(tenant: string, scene: string, id: string): string {
   return `/t/${encodeURIComponent(tenant)}/scene-files/${encodeURIComponent(scene)}/${encodeURIComponent(id)}`
+}
+
+// attachmentGroups lists a detail page's attachments groups, taking the
+// single object scenes built with an earlier SDK send as one group.
+export function attachmentGroups(a: Attachments[] | Attachments | undefined | null): Attachments[] {
+  if (!a) return []
+  return Array.isArray(a) ? a : [a]
 }
 
 export type Locale = 'zh-CN' | 'en'

@@ -7,6 +7,7 @@ import { mockFetch } from '../test/fetch'
 import { byID, ctx } from './fixtures'
 import PageView from './PageView.vue'
 import { chartOption } from './chart'
+import type { Attachments } from './types'
 
 // ECharts needs a canvas jsdom does not have: the chart component is
 // replaced by one that shows the option it was given.
@@ -159,7 +160,7 @@ describe('detail page attachments', () => {
   it('shows host file ids as thumbnails from /scene-files, and enlarges one on a click', async () => {
     mockFetch({ [`GET ${S}/issues/i1`]: () => ({ body: { id: 'i1', description: '井盖缺失', status: 'submitted', photos: ['f1', 'f 2'], timeline: [] } }) })
     const page = structuredClone(byID('issue'))
-    page.detail!.attachments = { field: 'photos' }
+    page.detail!.attachments = [{ field: 'photos' }]
     const { w } = await render('issue', { id: 'i1', page })
     const F = '/api/v1/t/haishu/scene-files/renda.issue-supervision'
     const imgs = w.findAll('.attachments img')
@@ -170,6 +171,53 @@ describe('detail page attachments', () => {
     const viewer = document.body.querySelector('.el-image-viewer__wrapper')
     expect(viewer).not.toBeNull()
     expect(viewer!.querySelector('img')?.getAttribute('src')).toBe(`${F}/f%202`)
+  })
+
+  it('shows each group under its title, with the files of the congress the record names (a district, read city-wide)', async () => {
+    const N = '/api/v1/t/ningbo/scenes/renda.issue-supervision'
+    const calls = mockFetch({ [`GET ${N}/issues/i1`]: () => ({ body: {
+      id: 'i1', description: '井盖缺失', status: 'closed', tenant: 'haishu', photos: ['f1', 'f2'], after_photos: ['f3'], links: ['d1'], timeline: [],
+    } }) })
+    const page = structuredClone(byID('issue'))
+    page.detail!.attachments = [
+      { field: 'photos', title: { zh: '报告照片', en: 'Photos reported' }, tenant: 'tenant' },
+      { field: 'after_photos', title: { zh: '办结照片', en: 'Photos after handling' }, tenant: 'tenant' },
+      { field: 'links', source: 'GET /photos/{id}', tenant: 'tenant' },
+      { field: 'none', title: { zh: '空', en: 'Empty' } },
+    ]
+    const { w } = await render('issue', { id: 'i1', page, ctx: ctx({ tenant: 'ningbo', scope: 'descendants' }) })
+    expect(calls[0].url).toBe(`${N}/issues/i1?scope=descendants`)
+    const F = '/api/v1/t/haishu/scene-files/renda.issue-supervision'
+    const srcs = (field: string) => w.findAll(`[data-attachments="${field}"] img`).map((i) => i.attributes('src'))
+    expect(srcs('photos')).toEqual([`${F}/f1`, `${F}/f2`])
+    expect(srcs('after_photos')).toEqual([`${F}/f3`])
+    expect(srcs('links')).toEqual([`${S}/photos/d1`]) // the group's source, at the district
+    const titles = w.findAll('[data-attachments] h3').map((h) => h.text())
+    expect(titles).toEqual(['报告照片', '办结照片', '照片与附件']) // the empty group is left out
+    expect(w.text()).not.toContain('没有附件')
+  })
+
+  it('uses the page\'s congress when the record names none, and says so when no group has files', async () => {
+    mockFetch({ [`GET ${S}/issues/i1`]: () => ({ body: { id: 'i1', description: '井盖缺失', status: 'submitted', tenant: '', photos: ['f1'], after_photos: [], timeline: [] } }) })
+    const page = structuredClone(byID('issue'))
+    page.detail!.attachments = [{ field: 'photos', tenant: 'tenant' }, { field: 'after_photos', tenant: 'tenant' }]
+    const { w } = await render('issue', { id: 'i1', page })
+    expect(w.findAll('.attachments img').map((i) => i.attributes('src'))).toEqual(['/api/v1/t/haishu/scene-files/renda.issue-supervision/f1'])
+
+    page.detail!.attachments = [{ field: 'after_photos', tenant: 'tenant' }]
+    const { w: empty } = await render('issue', { id: 'i1', page })
+    expect(empty.find('.attachments').exists()).toBe(false)
+    expect(empty.text()).toContain('没有附件')
+  })
+
+  it('still shows the one attachments object a scene built with an earlier SDK sends', async () => {
+    mockFetch({ [`GET ${S}/issues/i1`]: () => ({ body: { id: 'i1', description: '井盖缺失', status: 'submitted', photos: ['f1'], timeline: [] } }) })
+    const page = structuredClone(byID('issue'))
+    page.detail!.attachments = { field: 'photos' } as unknown as Attachments[]
+    const { w } = await render('issue', { id: 'i1', page })
+    expect(w.findAll('[data-attachments="photos"] img').map((i) => i.attributes('src')))
+      .toEqual(['/api/v1/t/haishu/scene-files/renda.issue-supervision/f1'])
+    expect(w.find('[data-attachments="photos"] h3').text()).toBe('照片与附件')
   })
 })
 
