@@ -34,5 +34,18 @@ export async function citywideSteps({ base, step, browser, login }) {
     const total = Number((await staff.locator('.stat-card .stat-value').first().textContent()).replace(/[^0-9]/g, ''))
     if (!(total >= 1)) throw new Error(`the city-wide total is ${total}; the deputy's issue in Haishu is not counted`)
   })
+  // From the city-wide queue, a district's issue opens where it lives
+  // (read-only for the city), with the deputy's photo.
+  await step('13-city-staff-open-district-issue', staff, async () => {
+    await staff.goto(`${base}/t/ningbo/s/renda.issue-supervision/queue?scope=descendants`)
+    const link = staff.locator('.vocab-list a[href*="/t/haishu/"]').first()
+    await link.waitFor({ timeout: 15000 })
+    await link.click()
+    await staff.waitForURL(/\/t\/haishu\/s\/renda\.issue-supervision\/issue\//)
+    await staff.locator('.detail-title').waitFor({ timeout: 15000 })
+    const photo = staff.locator('.vocab-detail img').first()
+    await photo.waitFor({ timeout: 15000 })
+    await staff.waitForFunction((img) => img.complete && img.naturalWidth > 0, await photo.elementHandle(), { timeout: 15000 })
+  })
   await staffContext.close()
 }

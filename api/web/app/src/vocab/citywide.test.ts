@@ -89,3 +89,24 @@ describe('city-wide view', () => {
     expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ enabled: true, version: '0.2.0' })
   })
 })
+
+describe('city-wide list', () => {
+  it("opens a district's record at the district's address, and the city's own with the city-wide scope", async () => {
+    mockFetch({
+      [`GET ${S}/issues`]: () => ({ body: { items: [
+        { id: 'i1', tenant: 'haishu', description: '行道树倒伏', status: 'routed' },
+        { id: 'i2', tenant: 'ningbo', description: '路灯不亮', status: 'routed' },
+        { id: 'i3', description: '井盖缺失', status: 'routed' },
+      ] } }),
+    })
+    const r = createRouter({ history: createMemoryHistory(), routes: [{ path: '/t/:tenant/s/:scene/:page/:id?', name: 'scene-page', component: { template: '<div/>' } }] })
+    const w = mount(PageView, { props: { page: byID('issues'), ctx: ctx({ tenant: 'ningbo', scope: 'descendants' }) }, global: { plugins: [r] } })
+    await flushPromises()
+    const hrefs = [...new Set(w.findAll('a').map((a) => a.attributes('href')).filter((h) => h?.includes('/issue/')))]
+    expect(hrefs).toEqual([
+      '/t/haishu/s/renda.issue-supervision/issue/i1',
+      '/t/ningbo/s/renda.issue-supervision/issue/i2?scope=descendants',
+      '/t/ningbo/s/renda.issue-supervision/issue/i3?scope=descendants',
+    ])
+  })
+})
