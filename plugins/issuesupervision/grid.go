@@ -204,7 +204,7 @@ func (sv *service) follow(ctx context.Context, h scene.Host, d *scene.Document, 
 			return err
 		}
 	}
-	var events []scene.EventDraft
+	answer := false
 	if r.Status == open311.Closed {
 		if is.State == Dispatched {
 			if err := step(ActHandle, r.StatusNotes); err != nil {
@@ -215,18 +215,20 @@ func (sv *service) follow(ctx context.Context, h scene.Host, d *scene.Document, 
 		if err := step(ActAnswer, r.StatusNotes); err != nil {
 			return err
 		}
+		answer = true
 	}
-	if _, err := saveIssues(ctx, h, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, events); err != nil {
-		return err
+	// The answer's outcome for linked issues and the reporter's message are
+	// follow-up work stored with it (followups.go).
+	var work followUps
+	if answer && len(is.Linked) > 0 {
+		work.Share = &outcome{Answer: is.Answer, Linked: is.Linked, By: "system", Name: platform, At: now}
 	}
-	if err := shareOutcome(ctx, h, is, "system", platform); err != nil {
-		return err
+	if answer && is.ReporterID != "" {
+		work.Notices = append(work.Notices, notice{UserID: is.ReporterID, Title: scene.T("您报告的问题已办结答复", "Your issue has been handled and answered"),
+			Body: scene.T(truncate(is.Answer, 200), truncate(is.Answer, 200))})
 	}
-	if is.State == Answered && is.ReporterID != "" {
-		return h.Notify(ctx, []string{is.ReporterID}, scene.T("您报告的问题已办结答复", "Your issue has been handled and answered"),
-			scene.T(truncate(is.Answer, 200), truncate(is.Answer, 200)), "")
-	}
-	return nil
+	_, err := saveIssues(ctx, h, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, work.event())
+	return err
 }
 
 // callback is the platform's signed notice that a request changed: it

@@ -11,8 +11,6 @@ import (
 	"github.com/renda-platform/renda/plugins/scene/scenetest"
 )
 
-var delivered = map[string]bool{}
-
 // lastEvent is the last event of type typ the scene published in tenant.
 func lastEvent(h *scenetest.Harness, tenant, typ string) scenetest.Published {
 	var out scenetest.Published
@@ -40,16 +38,11 @@ func jointLine(t *testing.T) (*scenetest.Harness, *scene.Principal, *scene.Princ
 	return h, deputy, staff, iss.ID
 }
 
-// duties delivers the tenant's duty events not yet delivered (the host
+// duties delivers the tenant's own events not yet delivered (the host
 // would, at once) and lists the deputies with a duty entry of kind.
 func duties(h *scenetest.Harness, tenant, kind string) []string {
-	for _, ev := range h.Events(tenant) {
-		if ev.Type == is.EventJointDuty && !delivered[ev.ID] {
-			delivered[ev.ID] = true
-			if err := h.Deliver(tenant, scene.Event{ID: ev.ID, Type: ev.Type, Payload: ev.Payload, Source: is.ID}); err != nil {
-				panic(err)
-			}
-		}
+	if err := h.DeliverPublished(tenant); err != nil {
+		panic(err)
 	}
 	var out []string
 	for _, d := range h.Duties(tenant) {

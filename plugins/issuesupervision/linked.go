@@ -31,18 +31,19 @@ func (sv *service) remind(ctx context.Context, j *scene.Job) error {
 			"Your issue is due on "+is.DueAt.In(shanghai).Format("2006-01-02")+"; the handlers have been reminded."), "")
 }
 
-// shareOutcome gives the issues linked to a primary its answer (and its
-// closing): linked issues share the outcome. It is called after the
-// primary was stored.
-func shareOutcome(ctx context.Context, h scene.Host, primary Issue, by, name string) error {
-	if primary.State != Answered && primary.State != Closed {
-		return nil
-	}
-	now := time.Now().UTC()
-	for _, id := range primary.Linked {
+// shareOutcome gives the issues linked to an answered one its answer:
+// linked issues share the outcome. It runs as follow-up work of the answer
+// (doFollowUps), so again on a redelivery: an issue no longer waiting
+// (answered the first time, or moved on its own) is left alone, and each
+// issue answered publishes its reporter's message with its own write.
+func shareOutcome(ctx context.Context, h scene.Host, o outcome) error {
+	for _, id := range o.Linked {
 		d, err := h.Store().Get(ctx, issues, id)
 		if err != nil {
-			continue // withdrawn and removed, or never stored
+			if p, ok := scene.AsProblem(err); ok && p.Code == scene.CodeNotFound {
+				continue // withdrawn and removed, or never stored
+			}
+			return err
 		}
 		var is Issue
 		if err := d.Decode(&is); err != nil {
@@ -52,20 +53,20 @@ func shareOutcome(ctx context.Context, h scene.Host, primary Issue, by, name str
 			continue // already moved on its own
 		}
 		old := copyIssue(is)
-		note := "与关联事项一并办理：" + primary.Answer
-		if err := is.apply(ActAccept, by, name, "", now); err != nil {
+		note := "与关联事项一并办理：" + o.Answer
+		if err := is.apply(ActAccept, o.By, o.Name, "", o.At); err != nil {
 			return err
 		}
-		is.Answer = primary.Answer
-		if err := is.apply(ActAnswer, by, name, note, now); err != nil {
+		is.Answer = o.Answer
+		if err := is.apply(ActAnswer, o.By, o.Name, note, o.At); err != nil {
 			return err
 		}
-		if _, err := saveIssues(ctx, h, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, nil); err != nil {
-			return err
-		}
+		var work followUps
 		if is.ReporterID != "" {
-			_ = h.Notify(ctx, []string{is.ReporterID}, scene.T("您报告的问题已答复", "Your issue has an answer"),
-				scene.T(truncate(is.Answer, 200), truncate(is.Answer, 200)), "")
+			work.Notices = append(work.Notices, answered(is))
+		}
+		if _, err := saveIssues(ctx, h, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, work.event()); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -27,6 +27,10 @@ const (
 	EventOverdue  = "issue.overdue"
 	EventDueSoon  = "issue.due_soon"
 	EventClosed   = "issue.closed"
+	// EventFollowUps carries, within the congress, the follow-up work of a
+	// write to an issue (followups.go): timers, duty entries, the outcome
+	// shared with linked issues, messages.
+	EventFollowUps = "issue.followups"
 )
 
 const (
@@ -67,7 +71,7 @@ func New(version string) *scene.Scene {
 		},
 		Settings: settingsSchema,
 		Publishes: []string{EventReported, EventOverdue, EventDueSoon, EventClosed, EventJointInvited, EventJointAnswered, EventJointConcluded,
-			EventJointDuty},
+			EventJointDuty, EventFollowUps},
 		// Joint supervision invites the congresses above and below, and
 		// hears their answers, by events the host carries along the line.
 		Relays: []string{EventJointInvited, EventJointAnswered, EventJointConcluded},
@@ -102,6 +106,7 @@ func New(version string) *scene.Scene {
 	s.Public(http.MethodPost, "/grid/callback", scene.T("四平台状态回调（签名）", "The platform's signed status callback"), sv.callback)
 	sv.registerMessages(s)
 	s.OnEvent(EventOverdue, sv.escalated)
+	s.OnEvent(EventFollowUps, sv.doFollowUps)
 	s.Handle(http.MethodGet, "/escalations", permManage, scene.T("下级人大提请督办的超期事项", "Overdue issues escalated from the congresses below"), sv.listEscalations)
 	s.OnJob("deadline", "", sv.deadline)
 	s.OnJob("remind", "", sv.remind)
@@ -233,8 +238,9 @@ func (sv *service) report(ctx context.Context, r *scene.Request) (*scene.Respons
 
 // file files a validated report for a deputy: the one path for reports
 // from the app, adopted constituents' messages and Open311 clients. It
-// routes the issue at once, schedules its delivery and deadline, and
-// records the report in the deputy's duty archive.
+// routes the issue at once; its delivery, deadline and reminder timers and
+// the report's entry in the deputy's duty archive are follow-up work
+// stored with it.
 func (sv *service) file(ctx context.Context, h scene.Host, settings json.RawMessage, deputyID, reporterID, reporterName string, in ReportInput) (IssueJSON, error) {
 	set := parseSettings(settings)
 	cal, _, err := calendarOf(ctx, h)
@@ -285,26 +291,18 @@ func (sv *service) file(ctx context.Context, h scene.Host, settings json.RawMess
 			is.Grid = &GridLink{ServiceCode: set.Grid.serviceCode(is.Category)}
 		}
 	}
-	docs, err := saveIssues(ctx, h, writes,
-		[]scene.EventDraft{{Type: EventReported, Payload: map[string]string{"id": id, "category": is.Category, "deputy_id": is.DeputyID}}})
-	if err != nil {
-		return IssueJSON{}, err
-	}
-	if err := h.Schedule(ctx, "deadline", is.DueAt, "deadline:"+id, idPayload{ID: id}); err != nil {
-		return IssueJSON{}, err
-	}
+	work := followUps{Timers: []timer{timerFor("deadline", id, is.DueAt)},
+		Duties: []dutyEntry{{DeputyID: is.DeputyID, Kind: "issue.report", Ref: id, Title: "报告督事问题：" + truncate(is.Description, 40), At: now}}}
 	if remind := is.DueAt.Add(-remindBefore); remind.After(now) {
-		if err := h.Schedule(ctx, "remind", remind, "remind:"+id, idPayload{ID: id}); err != nil {
-			return IssueJSON{}, err
-		}
+		work.Timers = append(work.Timers, timerFor("remind", id, remind))
 	}
 	if is.Grid != nil {
-		if err := h.Schedule(ctx, "deliver", now, "deliver:"+id, idPayload{ID: id}); err != nil {
-			return IssueJSON{}, err
-		}
+		work.Timers = append(work.Timers, timerFor("deliver", id, now))
 	}
-	if _, err := h.RecordDuty(ctx, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.report", Ref: id,
-		Title: "报告督事问题：" + truncate(is.Description, 40), OccurredAt: now}); err != nil {
+	events := append([]scene.EventDraft{{Type: EventReported, Payload: map[string]string{"id": id, "category": is.Category, "deputy_id": is.DeputyID}}},
+		work.event()...)
+	docs, err := saveIssues(ctx, h, writes, events)
+	if err != nil {
 		return IssueJSON{}, err
 	}
 	out, err := issueOut(docs[0])
@@ -487,37 +485,33 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 	if in.Version != 0 && in.Version != d.Version {
 		return nil, scene.Conflict("issue.stale", scene.T("事项已有新进展，请刷新后重试。", "The issue moved on meanwhile; reload it and try again."))
 	}
-	version := d.Version
 	var events []scene.EventDraft
 	if is.State == Closed {
 		events = append(events, scene.EventDraft{Type: EventClosed, Payload: map[string]string{"id": d.ID}})
 	}
-	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: version, Old: old, New: &is}}, events)
+	var work followUps
+	switch {
+	case in.Action == ActConfirm:
+		work.Duties = append(work.Duties, dutyEntry{DeputyID: is.DeputyID, Kind: "issue.confirm", Ref: d.ID, Title: "确认督事办理结果", At: now})
+	case in.Action == ActRoute && is.Grid != nil:
+		work.Timers = append(work.Timers, timerFor("deliver", d.ID, now))
+	case in.Action == ActAnswer:
+		if len(is.Linked) > 0 {
+			work.Share = &outcome{Answer: is.Answer, Linked: is.Linked, By: r.Principal.UserID, Name: r.Principal.DisplayName, At: now}
+		}
+		if is.ReporterID != "" {
+			work.Notices = append(work.Notices, answered(is))
+		}
+	}
+	events = append(events, work.event()...)
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, events)
 	if err != nil {
 		return nil, err
 	}
+	// The audit stays here, as the acting user, rather than in the
+	// follow-up work: an event handler has no principal to write it as.
 	if err := r.Host.Audit(ctx, "issue."+string(in.Action), "issue", d.ID, map[string]State{"status": before}, map[string]State{"status": is.State}); err != nil {
 		return nil, err
-	}
-	if in.Action == ActConfirm {
-		if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.confirm", Ref: d.ID,
-			Title: "确认督事办理结果", OccurredAt: now}); err != nil {
-			return nil, err
-		}
-	}
-	if in.Action == ActRoute && is.Grid != nil {
-		if err := r.Host.Schedule(ctx, "deliver", now, "deliver:"+d.ID, idPayload{ID: d.ID}); err != nil {
-			return nil, err
-		}
-	}
-	if in.Action == ActAnswer {
-		if err := shareOutcome(ctx, r.Host, is, r.Principal.UserID, r.Principal.DisplayName); err != nil {
-			return nil, err
-		}
-	}
-	if in.Action == ActAnswer && is.ReporterID != "" {
-		_ = r.Host.Notify(ctx, []string{is.ReporterID}, scene.T("您报告的问题已答复", "Your issue has an answer"),
-			scene.T(truncate(is.Answer, 200), truncate(is.Answer, 200)), "")
 	}
 	j, err := issueOut(docs[0])
 	if err != nil {
@@ -527,7 +521,8 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 }
 
 // followUp records the reporting deputy pressing for progress: a note on
-// the timeline, and the act in the deputy's duty archive.
+// the timeline, and the act in the deputy's duty archive as follow-up work
+// stored with it.
 func (sv *service) followUp(ctx context.Context, r *scene.Request, d *scene.Document, is Issue, note string) (*scene.Response, error) {
 	old := copyIssue(is)
 	if !is.State.Open() {
@@ -540,22 +535,19 @@ func (sv *service) followUp(ctx context.Context, r *scene.Request, d *scene.Docu
 	is.Timeline = append(is.Timeline, Step{Action: ActFollowUp, From: is.State, To: is.State, Actor: r.Principal.UserID,
 		Name: r.Principal.DisplayName, At: now, Note: note})
 	is.UpdatedAt = now
-	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, nil)
-	if err != nil {
-		return nil, err
-	}
-	d = docs[0]
 	follow := 0
 	for _, s := range is.Timeline {
 		if s.Action == ActFollowUp {
 			follow++
 		}
 	}
-	if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.follow_up",
-		Ref: d.ID + "#" + strconv.Itoa(follow), Title: "跟进督办：" + truncate(note, 40), OccurredAt: now}); err != nil {
+	work := followUps{Duties: []dutyEntry{{DeputyID: is.DeputyID, Kind: "issue.follow_up", Ref: d.ID + "#" + strconv.Itoa(follow),
+		Title: "跟进督办：" + truncate(note, 40), At: now}}}
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, work.event())
+	if err != nil {
 		return nil, err
 	}
-	j, err := issueOut(d)
+	j, err := issueOut(docs[0])
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,27 @@ func harness(t *testing.T) (*scenetest.Harness, *scene.Principal, *scene.Princip
 	return h, deputy, staff
 }
 
+// deliver delivers the scene's own events in Haishu, as the host does at
+// once, failing the test if a handler fails.
+func deliver(t *testing.T, h *scenetest.Harness) {
+	t.Helper()
+	if err := h.DeliverPublished("haishu"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// report files an issue as deputy in Haishu.
+func report(t *testing.T, h *scenetest.Harness, deputy *scene.Principal, in is.ReportInput) is.IssueJSON {
+	t.Helper()
+	r := h.Request(http.MethodPost, "/issues").As(deputy).JSON(in).Do()
+	if r.Status != http.StatusCreated {
+		t.Fatalf("report: %s", r)
+	}
+	var out is.IssueJSON
+	r.Decode(t, &out)
+	return out
+}
+
 // The typhoon story, by the rules: fallen trees are reported, routed to the
 // grassroots governance platform at once, accepted, dispatched, handled,
 // answered and confirmed, each step on the timeline.
@@ -34,7 +55,13 @@ func TestIssueLifecycle(t *testing.T) {
 	if iss.State != is.Routed || iss.Destination != "grid" || len(iss.Timeline) != 2 {
 		t.Fatalf("after report: %+v", iss)
 	}
-	if !iss.DueAt.After(time.Now().Add(48*time.Hour)) || len(h.Scheduled("haishu")) != 3 || len(h.Duties("haishu")) != 1 || len(h.Events("haishu")) != 1 {
+	// The timers and the duty entry are work stored with the report, done
+	// when its event comes back.
+	if n, d := len(h.Scheduled("haishu")), len(h.Duties("haishu")); n != 0 || d != 0 {
+		t.Errorf("before delivery: scheduled %d, duties %d; want none yet", n, d)
+	}
+	deliver(t, h)
+	if !iss.DueAt.After(time.Now().Add(48*time.Hour)) || len(h.Scheduled("haishu")) != 3 || len(h.Duties("haishu")) != 1 || len(h.Events("haishu")) != 2 {
 		t.Errorf("deadline %v, scheduled %d, duties %d, events %d", iss.DueAt, len(h.Scheduled("haishu")), len(h.Duties("haishu")), len(h.Events("haishu")))
 	}
 	step := func(who *scene.Principal, in is.ActionInput, want int) is.IssueJSON {
@@ -63,8 +90,12 @@ func TestIssueLifecycle(t *testing.T) {
 		t.Errorf("closed issue: %+v", got)
 	}
 	step(deputy, is.ActionInput{Action: is.ActReopen}, http.StatusConflict) // closed is closed
+	deliver(t, h)
 	if n := len(h.Notifications("haishu")); n != 1 {
 		t.Errorf("%d notifications, want 1 (the answer)", n)
+	}
+	if d := h.Duties("haishu"); len(d) != 2 || d[1].Kind != "issue.confirm" || d[1].Ref != iss.ID {
+		t.Errorf("duties = %+v, want the report and the confirmation", d)
 	}
 }
 
@@ -184,10 +215,15 @@ func TestLinkedIssuesShareOutcome(t *testing.T) {
 			t.Fatalf("%s: %s", a.Action, r)
 		}
 	}
+	deliver(t, h) // the answer's follow-up work shares it
+	deliver(t, h) // the linked issue's own work tells its reporter
 	var got is.IssueJSON
 	h.Request(http.MethodGet, "/issues/"+linked.ID).As(deputy).Do().Decode(t, &got)
 	if got.State != is.Answered || got.Answer != "已疏通排水口。" {
 		t.Errorf("linked after the primary's answer: %s %q", got.State, got.Answer)
+	}
+	if n := len(h.Notifications("haishu")); n != 2 {
+		t.Errorf("%d notifications, want 2 (each reporter's answer)", n)
 	}
 	// The reminder job warns before the deadline.
 	if err := h.RunJob("haishu", "remind", map[string]string{"ID": linked.ID}); err != nil {
@@ -219,6 +255,7 @@ func TestFollowUp(t *testing.T) {
 	if got.State != is.Routed || len(got.Timeline) != 4 {
 		t.Errorf("after two follow-ups: %s, %d steps", got.State, len(got.Timeline))
 	}
+	deliver(t, h)
 	if n := len(h.Duties("haishu")); n != 3 {
 		t.Errorf("%d duty entries, want 3 (report + 2 follow-ups)", n)
 	}
@@ -263,4 +300,89 @@ func TestWaitingOn(t *testing.T) {
 	want("department")
 	act(deputy, is.ActionInput{Action: is.ActWithdraw})
 	want("")
+}
+
+// followUpsOf returns the follow-up events the scene published in Haishu.
+func followUpsOf(h *scenetest.Harness) []scenetest.Published {
+	var out []scenetest.Published
+	for _, e := range h.Events("haishu") {
+		if e.Type == is.EventFollowUps {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// A follow-up event delivered twice, as the host may, schedules each timer
+// and records each duty entry once, and answers a linked issue once.
+func TestFollowUpsDeliveredTwice(t *testing.T) {
+	h, deputy, staff := harness(t)
+	lat, lng := 29.8683, 121.5440
+	primary := report(t, h, deputy, is.ReportInput{Category: "drainage", Description: "路口积水", Lat: &lat, Lng: &lng, Address: "海曙区药行街"})
+	linked := report(t, h, deputy, is.ReportInput{Category: "drainage", Description: "同一路口积水", Lat: &lat, Lng: &lng,
+		Address: "海曙区药行街", LinkTo: primary.ID})
+	for _, a := range []is.ActionInput{{Action: is.ActAccept}, {Action: is.ActAnswer, Note: "已疏通排水口。"}} {
+		if r := h.Request(http.MethodPost, "/issues/"+primary.ID+"/actions").As(staff).JSON(a).Do(); r.Status != http.StatusOK {
+			t.Fatalf("%s: %s", a.Action, r)
+		}
+	}
+	events := followUpsOf(h)
+	if len(events) != 3 {
+		t.Fatalf("%d follow-up events, want 3 (two reports, the answer)", len(events))
+	}
+	for range 2 {
+		for _, e := range events {
+			if err := h.Deliver("haishu", scene.Event{ID: e.ID, Type: e.Type, Source: is.ID, Payload: e.Payload}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got := len(h.Scheduled("haishu")); got != 5 {
+		t.Errorf("scheduled %d, want 5 (each report's deadline and reminder, the primary's delivery)", got)
+	}
+	if got := len(h.Duties("haishu")); got != 2 {
+		t.Errorf("%d duty entries, want 2 (the reports)", got)
+	}
+	var got is.IssueJSON
+	h.Request(http.MethodGet, "/issues/"+linked.ID).As(deputy).Do().Decode(t, &got)
+	if got.State != is.Answered || len(got.Timeline) != 4 {
+		t.Errorf("linked issue: %s with %d steps, want answered once (4 steps)", got.State, len(got.Timeline))
+	}
+	// The same type from another scene, or relayed from another congress,
+	// is not this congress's work.
+	for _, e := range []scene.Event{{Type: is.EventFollowUps, Source: "acme.other", Payload: events[0].Payload},
+		{Type: is.EventFollowUps, Source: is.ID, Origin: "ningbo", Payload: events[0].Payload}} {
+		h2, _, _ := harness(t)
+		if err := h2.Deliver("haishu", e); err != nil {
+			t.Fatal(err)
+		}
+		if n, d := len(h2.Scheduled("haishu")), len(h2.Duties("haishu")); n != 0 || d != 0 {
+			t.Errorf("source %s, origin %q: scheduled %d, duties %d; want nothing", e.Source, e.Origin, n, d)
+		}
+	}
+}
+
+// A follow-up whose handler fails (the deputy is not yet in the
+// directory, so the duty entry is refused) is delivered again and then
+// done, once.
+func TestFollowUpsRetried(t *testing.T) {
+	h := scenetest.New(t, is.New("1.0.0"))
+	deputy := h.Principal("deputy", "王建国")
+	lat, lng := 29.87, 121.55
+	iss := report(t, h, deputy, is.ReportInput{Category: "road", Description: "路面塌陷", Lat: &lat, Lng: &lng, Address: "海曙区"})
+	if err := h.DeliverPublished("haishu"); err == nil {
+		t.Fatal("delivery with the deputy unknown succeeded, want the duty entry refused")
+	}
+	if n := len(h.Duties("haishu")); n != 0 {
+		t.Fatalf("%d duty entries after the failure, want 0", n)
+	}
+	h.AddDeputy("haishu", scene.DirectoryEntry{ID: deputy.DeputyID, Name: "王建国", Kind: "deputy"})
+	deliver(t, h)
+	deliver(t, h) // delivered now: nothing more
+	if d := h.Duties("haishu"); len(d) != 1 || d[0].Kind != "issue.report" || d[0].Ref != iss.ID {
+		t.Errorf("duties = %+v, want the report once", d)
+	}
+	if n := len(h.Scheduled("haishu")); n != 3 {
+		t.Errorf("scheduled %d, want 3 (deadline, reminder, delivery)", n)
+	}
 }

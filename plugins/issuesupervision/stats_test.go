@@ -425,6 +425,7 @@ func TestStatsKeptEqualRecount(t *testing.T) {
 	linked := report(is.Categories[0].Code, "海曙区月湖街道0号", ids[0])
 	act(ids[0], staff, is.ActionInput{Action: is.ActAccept})
 	act(ids[0], staff, is.ActionInput{Action: is.ActAnswer, Note: "已处理"}) // answers the linked one too
+	deliver(t, s.h)
 	act(linked, deputy, is.ActionInput{Action: is.ActReopen, Note: "未处理完"})
 	act(ids[1], staff, is.ActionInput{Action: is.ActReject, Note: "不属实"})
 	act(ids[2], deputy, is.ActionInput{Action: is.ActWithdraw})

@@ -30,13 +30,14 @@
 //
 // What the fake does not do: check settings against the manifest's JSON
 // Schema, model higher congresses reading a lower one, deliver published
-// events or run scheduled jobs by itself (use Deliver and RunJob), or talk
-// gRPC (test once through a real process for that).
+// events or run scheduled jobs by itself (use Deliver, DeliverPublished
+// and RunJob), or talk gRPC (test once through a real process for that).
 package scenetest
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -84,6 +85,10 @@ type tenantData struct {
 	users         []scene.DirectoryEntry
 	files         map[string]storedFile
 	departments   []scene.DirectoryEntry
+	// attempts counts DeliverPublished's attempts by event id; delivered
+	// holds the events whose handler succeeded.
+	attempts  map[string]int
+	delivered map[string]bool
 }
 
 // Option configures a Harness.
@@ -495,6 +500,46 @@ func (h *Harness) Deliver(tenant string, e scene.Event) error {
 	}
 	e.Host = host
 	return h.scene.DeliverEvent(h.t.Context(), &e)
+}
+
+// DeliverPublished delivers to the scene in a tenant the events it
+// published there, of the types it subscribes to, that it was not yet
+// delivered, in the order published: what the host does at once, with the
+// scene's id as Source and no Origin. An event whose handler fails stays
+// undelivered, and the next call delivers it again with its attempt
+// counted, as the host retries. Events published meanwhile wait for the
+// next call. It returns the handlers' errors, joined.
+func (h *Harness) DeliverPublished(tenant string) error {
+	h.t.Helper()
+	h.mu.Lock()
+	td := h.tenant(tenant)
+	if td.attempts == nil {
+		td.attempts, td.delivered = map[string]int{}, map[string]bool{}
+	}
+	var due []Published
+	for _, e := range td.events {
+		if slices.Contains(h.manifest.Subscribes, e.Type) && !td.delivered[e.ID] {
+			due = append(due, e)
+		}
+	}
+	h.mu.Unlock()
+	var errs []error
+	for _, e := range due {
+		h.mu.Lock()
+		td.attempts[e.ID]++
+		attempt := td.attempts[e.ID]
+		h.mu.Unlock()
+		err := h.Deliver(tenant, scene.Event{ID: e.ID, Type: e.Type, Source: h.manifest.ID, Payload: e.Payload,
+			OccurredAt: e.At.Format(time.RFC3339Nano), Attempt: attempt})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("scenetest: deliver %s %s (attempt %d): %w", e.Type, e.ID, attempt, err))
+			continue
+		}
+		h.mu.Lock()
+		td.delivered[e.ID] = true
+		h.mu.Unlock()
+	}
+	return errors.Join(errs...)
 }
 
 // RunJob runs a job of the scene in a tenant with a payload (marshalled to

@@ -649,3 +649,43 @@ func TestRecordedServices(t *testing.T) {
 		wantProblem(t, err, scene.CodeInvalid, "validation.failed")
 	})
 }
+
+// TestDeliverPublished: the scene's own events reach it once each; one
+// whose handler fails is delivered again by the next call, as the host
+// retries.
+func TestDeliverPublished(t *testing.T) {
+	ctx := context.Background()
+	h := scenetest.New(t, testScene())
+	id, err := h.Host("a").Publish(ctx, "item.created", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The handler creates seen-<id>: taken, it fails.
+	if _, err := h.Store("a").Create(ctx, "items", "seen-"+id, item{Kind: "taken"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.DeliverPublished("a"); err == nil {
+		t.Fatal("a failing handler: DeliverPublished = nil, want its error")
+	}
+	if err := h.Store("a").Delete(ctx, "items", "seen-"+id, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.DeliverPublished("a"); err != nil {
+		t.Fatalf("the second attempt: %v", err)
+	}
+	d, err := h.Store("a").Get(ctx, "items", "seen-"+id)
+	var got item
+	if err == nil {
+		err = d.Decode(&got)
+	}
+	if err != nil || got.Kind != "event" {
+		t.Errorf("the handler's write = %+v, %v; want kind event", got, err)
+	}
+	// Delivered again, the handler would fail on its own write.
+	if err := h.DeliverPublished("a"); err != nil {
+		t.Errorf("a delivered event was delivered again: %v", err)
+	}
+	if err := h.DeliverPublished("b"); err != nil {
+		t.Errorf("tenant b got a's event: %v", err)
+	}
+}
