@@ -43,6 +43,8 @@ export async function citywideSteps({ base, step, browser, login }) {
     await link.click()
     await staff.waitForURL(/\/t\/haishu\/s\/renda\.issue-supervision\/issue\//)
     await staff.locator('.detail-title').waitFor({ timeout: 15000 })
+    await staff.getByTestId('read-only').getByText('海曙区人大常委会').waitFor()
+    if (await staff.locator('.detail-actions button[data-action]').count()) throw new Error("the city is offered actions on a district's issue")
     const photo = staff.locator('.vocab-detail img').first()
     await photo.waitFor({ timeout: 15000 })
     await staff.waitForFunction((img) => img.complete && img.naturalWidth > 0, await photo.elementHandle(), { timeout: 15000 })

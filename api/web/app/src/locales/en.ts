@@ -27,7 +27,7 @@ const en: typeof zhCN = {
   citywide: {
     title: 'City-wide view', sub: 'The scenes the congresses below run, and their figures across them.', runsIn: 'Runs in: {list}', open: 'City-wide figures',
     notHere: 'This congress does not run the scene yet. City-wide figures are gathered by this congress from those below, so it needs the scene enabled here first (nothing changes for the districts).',
-    enableHere: 'Enable here', enabled: 'Enabled for this congress', none: 'No congress below runs a scene yet.', noDashboard: 'This scene has no figures page you may see.',
+    enableHere: 'Enable here', below: '{name}, a congress below (read-only)', enabled: 'Enabled for this congress', none: 'No congress below runs a scene yet.', noDashboard: 'This scene has no figures page you may see.',
   },
   detail: { attachments: 'Photos and files', noAttachments: 'No attachments', location: 'Location', timeline: 'Progress', noTimeline: 'No steps yet', photo: 'Photo' },
   form: {

@@ -26,7 +26,7 @@ export default {
   citywide: {
     title: '全市视图', sub: '下级人大开通的场景，及其跨区县的统计。', runsIn: '开通于：{list}', open: '全市统计',
     notHere: '本级尚未开通此场景。全市统计由本级汇总各下级的数据，需本级先开通（不改变各区的设置和数据）。',
-    enableHere: '为本级开通', enabled: '已为本级开通', none: '下级人大尚未开通场景。', noDashboard: '此场景没有可查看的统计页面。',
+    enableHere: '为本级开通', below: '{name}（下级人大，只读）', enabled: '已为本级开通', none: '下级人大尚未开通场景。', noDashboard: '此场景没有可查看的统计页面。',
   },
   detail: { attachments: '照片与附件', noAttachments: '没有附件', location: '位置', timeline: '办理过程', noTimeline: '暂无记录', photo: '照片' },
   form: {

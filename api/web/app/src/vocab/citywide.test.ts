@@ -110,3 +110,20 @@ describe('city-wide list', () => {
     ])
   })
 })
+
+describe("a congress below's record", () => {
+  it('reads it at its address and offers no action that would write there', async () => {
+    const record = { id: 'i1', tenant: 'haishu', description: '行道树倒伏', status: 'dispatched', category: 'tree', timeline: [], photos: [] }
+    const D = '/api/v1/t/haishu/scenes/renda.issue-supervision/issues/i1'
+    mockFetch({ [`GET ${D}`]: () => ({ body: record }) })
+    const r = createRouter({ history: createMemoryHistory(), routes: [{ path: '/t/:tenant/s/:scene/:page/:id?', name: 'scene-page', component: { template: '<div/>' } }] })
+    const mine = mount(PageView, { props: { page: byID('issue'), ctx: ctx({ tenant: 'haishu' }), id: 'i1' }, global: { plugins: [r] } })
+    await flushPromises()
+    expect(mine.find('.detail-title').text()).toBe('行道树倒伏')
+    expect(mine.findAll('.detail-actions button').length).toBeGreaterThan(0)
+    const theirs = mount(PageView, { props: { page: byID('issue'), ctx: ctx({ tenant: 'haishu', readOnly: true }), id: 'i1' }, global: { plugins: [r] } })
+    await flushPromises()
+    expect(theirs.find('.detail-title').text()).toBe('行道树倒伏')
+    expect(theirs.findAll('.detail-actions button').length).toBe(0)
+  })
+})

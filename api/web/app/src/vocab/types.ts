@@ -227,6 +227,9 @@ export interface SceneContext {
   // public: the page is shown to anyone, without a session; its links
   // open the public routes.
   public?: boolean
+  // readOnly: the congress is one below the user's own, which may read it
+  // but not act in it; actions that call the scene are hidden.
+  readOnly?: boolean
 }
 
 // pageRoute is the router's name for a scene page in this context.
