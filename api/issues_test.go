@@ -116,6 +116,16 @@ func TestTyphoonStory(t *testing.T) {
 	if len(inbox.Items) == 0 {
 		t.Error("no answer in the deputy's inbox")
 	}
+	// The confirmation's audit entry was stored with it, as the deputy.
+	var audit api.PageJSON[api.AuditEntryJSON]
+	e.Do(http.MethodGet, "/api/v1/t/haishu/audit?action="+issuesupervision.ID+".issue.confirm", admin, nil).JSON(t, &audit)
+	if len(audit.Items) != 1 || audit.Items[0].TargetID != iss.ID || audit.Items[0].ActorID == "" || audit.Items[0].ActorID == "system" ||
+		!strings.HasPrefix(audit.Items[0].Source, issuesupervision.ID+"@") {
+		t.Errorf("the confirmation's audit entries: %+v", audit.Items)
+	}
+	if v := e.Do(http.MethodGet, "/api/v1/t/haishu/audit/verify", admin, nil); v.Code != http.StatusOK || !strings.Contains(string(v.Body), `"ok":true`) {
+		t.Errorf("audit chain after the scene's batches: %d %s", v.Code, v.Body)
+	}
 	// Another district never sees it; the city reads it, never writes.
 	enable(t, e, issuesupervision.ID, "0.1.0", "jiangbei")
 	if r := e.Do(http.MethodGet, "/api/v1/t/jiangbei/scenes/"+issuesupervision.ID+"/issues/"+iss.ID, e.Tokens["jiangbei/staff"], nil); r.Code != http.StatusNotFound {

@@ -267,7 +267,7 @@ func (s *services) StoreAggregate(ctx context.Context, tok, collection string, f
 	return out, nil
 }
 
-func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Write, events []scene.EventDraft) ([]*scene.Document, error) {
+func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Write, events []scene.EventDraft, audits []scene.AuditDraft) ([]*scene.Document, error) {
 	ctx, g, err := s.enter(ctx, tok, scene.CapStore)
 	if err != nil {
 		return nil, err
@@ -276,7 +276,11 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 		_, _, err := s.enter(ctx, tok, scene.CapEvents)
 		return nil, err
 	}
-	if len(writes)+len(events) == 0 || len(writes) > 100 || len(events) > 100 {
+	if len(audits) > 0 && !s.man.Has(scene.CapAudit) {
+		_, _, err := s.enter(ctx, tok, scene.CapAudit)
+		return nil, err
+	}
+	if len(writes)+len(events) == 0 || len(writes) > 100 || len(events) > 100 || len(audits) > 100 {
 		return nil, scene.Invalid(scene.Field("writes", scene.T("一次批量写入须有 1–100 项。", "A batch holds 1 to 100 writes.")))
 	}
 	var out []*scene.Document
@@ -306,6 +310,13 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 		for _, e := range events {
 			payload, _ := e.Payload.(json.RawMessage)
 			if _, err := s.publish(ctx, e.Type, payload, e.To...); err != nil {
+				return err
+			}
+		}
+		for _, a := range audits {
+			before, _ := a.Before.(json.RawMessage)
+			after, _ := a.After.(json.RawMessage)
+			if err := s.store.Record(ctx, s.auditRecord(a.Action, a.TargetType, a.TargetID, before, after)); err != nil {
 				return err
 			}
 		}
@@ -476,6 +487,12 @@ func (s *services) Audit(ctx context.Context, tok, action, targetType, targetID 
 	if err != nil {
 		return err
 	}
+	return problemOf(s.store.Record(ctx, s.auditRecord(action, targetType, targetID, before, after)))
+}
+
+// auditRecord is the audit entry of a scene's action: prefixed with the
+// scene's id and naming the release; null before or after is left out.
+func (s *services) auditRecord(action, targetType, targetID string, before, after json.RawMessage) core.AuditRecord {
 	rec := core.AuditRecord{Action: s.rel.SceneID + "." + action, TargetType: targetType, TargetID: targetID, Source: s.source()}
 	if len(before) > 0 && string(before) != "null" {
 		rec.Before = before
@@ -483,7 +500,7 @@ func (s *services) Audit(ctx context.Context, tok, action, targetType, targetID 
 	if len(after) > 0 && string(after) != "null" {
 		rec.After = after
 	}
-	return problemOf(s.store.Record(ctx, rec))
+	return rec
 }
 
 func (s *services) Notify(ctx context.Context, tok string, userIDs []string, title, body scene.Text, link string) error {

@@ -504,13 +504,12 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 		}
 	}
 	events = append(events, work.event()...)
-	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, events)
+	// The audit entry is stored with the action, as the acting user (not
+	// in the follow-up work: an event handler has no principal).
+	audit := &scene.AuditDraft{Action: "issue." + string(in.Action), TargetType: "issue", TargetID: d.ID,
+		Before: map[string]State{"status": before}, After: map[string]State{"status": is.State}}
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is, Audit: audit}}, events)
 	if err != nil {
-		return nil, err
-	}
-	// The audit stays here, as the acting user, rather than in the
-	// follow-up work: an event handler has no principal to write it as.
-	if err := r.Host.Audit(ctx, "issue."+string(in.Action), "issue", d.ID, map[string]State{"status": before}, map[string]State{"status": is.State}); err != nil {
 		return nil, err
 	}
 	j, err := issueOut(docs[0])

@@ -2,6 +2,7 @@ package issuesupervision_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,6 +97,19 @@ func TestIssueLifecycle(t *testing.T) {
 	}
 	if d := h.Duties("haishu"); len(d) != 2 || d[1].Kind != "issue.confirm" || d[1].Ref != iss.ID {
 		t.Errorf("duties = %+v, want the report and the confirmation", d)
+	}
+	// Each action taken is audited with it, as whoever took it; a refused
+	// one leaves no entry.
+	audit := h.AuditLog("haishu")
+	var actions []string
+	for _, a := range audit {
+		actions = append(actions, a.Action)
+	}
+	if want := "issue.accept issue.dispatch issue.handle issue.answer issue.confirm"; strings.Join(actions, " ") != want {
+		t.Errorf("audit actions = %v, want %s", actions, want)
+	}
+	if last := audit[len(audit)-1]; last.ActorID != deputy.UserID || last.TargetID != iss.ID || string(last.After) != `{"status":"closed"}` {
+		t.Errorf("the confirmation's audit entry = %+v, want the deputy closing the issue", last)
 	}
 }
 

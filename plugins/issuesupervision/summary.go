@@ -185,12 +185,14 @@ func summaryWrite(d *scene.Document, s summary) scene.Write {
 }
 
 // issueWrite is one issue to store: Old is what the document held (nil
-// for a new issue), Version the version it must still have.
+// for a new issue), Version the version it must still have, Audit the
+// audit entry of the action, if it has one, recorded with it.
 type issueWrite struct {
 	ID      string
 	Version int64
 	Old     *Issue
 	New     *Issue
+	Audit   *scene.AuditDraft
 }
 
 // saveIssues stores issues, their events and any extra writes in one
@@ -234,7 +236,11 @@ func trySave(ctx context.Context, h scene.Host, ws []issueWrite, events []scene.
 		s = &fresh
 	}
 	writes := make([]scene.Write, 0, len(ws)+len(extra)+1)
+	var audits []scene.AuditDraft
 	for _, w := range ws {
+		if w.Audit != nil {
+			audits = append(audits, *w.Audit)
+		}
 		if w.Old != nil {
 			s.add(cal, w.Old, -1)
 			writes = append(writes, scene.Write{Op: "update", Collection: issues, ID: w.ID, Version: w.Version, Data: w.New})
@@ -245,7 +251,7 @@ func trySave(ctx context.Context, h scene.Host, ws []issueWrite, events []scene.
 	}
 	writes = append(writes, extra...)
 	writes = append(writes, summaryWrite(d, *s))
-	docs, err := st.Batch(ctx, writes, events)
+	docs, err := st.Batch(ctx, writes, events, audits...)
 	if err != nil {
 		var version int64 = -1
 		if d != nil {

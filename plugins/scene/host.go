@@ -92,8 +92,9 @@ type Store interface {
 	Query(ctx context.Context, collection string, q Query) ([]*Document, string, error)
 	// Aggregate counts (and sums) documents, grouped by a field or not.
 	Aggregate(ctx context.Context, collection string, filters []Filter, groupBy, sum string) ([]Group, error)
-	// Batch applies writes and publishes events in one transaction.
-	Batch(ctx context.Context, writes []Write, events []EventDraft) ([]*Document, error)
+	// Batch applies writes, publishes events and records audit entries
+	// (capability audit) in one transaction: all of them, or none.
+	Batch(ctx context.Context, writes []Write, events []EventDraft, audits ...AuditDraft) ([]*Document, error)
 }
 
 // Document is a stored JSON object.
@@ -154,6 +155,18 @@ type EventDraft struct {
 	// Host.Congresses) by slug; its type must be among the manifest's
 	// Relays. Empty: published in the tenant only, as usual.
 	To []string
+}
+
+// AuditDraft is an audit entry to record with a batch (protocol 1), as
+// Host.Audit records one: by the principal of the request, event or job,
+// but in the batch's transaction, so a write and its audit entry are
+// stored together or not at all.
+type AuditDraft struct {
+	Action     string
+	TargetType string
+	TargetID   string
+	Before     any
+	After      any
 }
 
 // DirectoryEntry is a deputy or user of the tenant.

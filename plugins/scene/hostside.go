@@ -20,7 +20,8 @@ type HostServices interface {
 	StoreDelete(ctx context.Context, capability, collection, id string, version int64) error
 	StoreQuery(ctx context.Context, capability, collection string, q Query) ([]*Document, string, error)
 	StoreAggregate(ctx context.Context, capability, collection string, filters []Filter, groupBy, sum string) ([]Group, error)
-	StoreBatch(ctx context.Context, capability string, writes []Write, events []EventDraft) ([]*Document, error)
+	// StoreBatch's audits carry Before and After as json.RawMessage.
+	StoreBatch(ctx context.Context, capability string, writes []Write, events []EventDraft, audits []AuditDraft) ([]*Document, error)
 	Publish(ctx context.Context, capability, typ string, payload json.RawMessage) (string, error)
 	Directory(ctx context.Context, capability, kind, query string, limit int, cursor string) ([]DirectoryEntry, string, error)
 	RecordDuty(ctx context.Context, capability string, a DutyActivity) (string, error)
@@ -92,7 +93,12 @@ func (s *hostServer) StoreBatch(ctx context.Context, in *pb.StoreBatchRequest) (
 	for i, e := range in.GetEvents() {
 		events[i] = EventDraft{Type: e.GetType(), Payload: json.RawMessage(e.GetPayload()), To: e.GetTo()}
 	}
-	docs, err := s.h.StoreBatch(ctx, in.GetCapability(), writes, events)
+	audits := make([]AuditDraft, len(in.GetAudits()))
+	for i, a := range in.GetAudits() {
+		audits[i] = AuditDraft{Action: a.GetAction(), TargetType: a.GetTargetType(), TargetID: a.GetTargetId(),
+			Before: json.RawMessage(a.GetBefore()), After: json.RawMessage(a.GetAfter())}
+	}
+	docs, err := s.h.StoreBatch(ctx, in.GetCapability(), writes, events, audits)
 	if err != nil {
 		return nil, statusOf(err)
 	}

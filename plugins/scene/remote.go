@@ -178,7 +178,7 @@ func (s *remoteStore) Aggregate(ctx context.Context, collection string, filters 
 	return out, nil
 }
 
-func (s *remoteStore) Batch(ctx context.Context, writes []Write, events []EventDraft) ([]*Document, error) {
+func (s *remoteStore) Batch(ctx context.Context, writes []Write, events []EventDraft, audits ...AuditDraft) ([]*Document, error) {
 	in := &pb.StoreBatchRequest{Capability: s.h.cap}
 	for _, w := range writes {
 		b, err := rawJSON(w.Data)
@@ -193,6 +193,17 @@ func (s *remoteStore) Batch(ctx context.Context, writes []Write, events []EventD
 			return nil, err
 		}
 		in.Events = append(in.Events, &pb.EventDraft{Type: e.Type, Payload: b, To: e.To})
+	}
+	for _, a := range audits {
+		before, err := rawJSON(a.Before)
+		if err != nil {
+			return nil, err
+		}
+		after, err := rawJSON(a.After)
+		if err != nil {
+			return nil, err
+		}
+		in.Audits = append(in.Audits, &pb.AuditDraft{Action: a.Action, TargetType: a.TargetType, TargetId: a.TargetID, Before: before, After: after})
 	}
 	r, err := s.h.c.StoreBatch(ctx, in)
 	if err != nil {

@@ -163,9 +163,10 @@ func (s *fakeStore) delete(docs docSet, collection, id string, version int64) er
 	return nil
 }
 
-// Batch applies every write and publishes every event, or does nothing. A
-// delete gives an empty document in the result, as it does over the wire.
-func (s *fakeStore) Batch(_ context.Context, writes []scene.Write, events []scene.EventDraft) ([]*scene.Document, error) {
+// Batch applies every write, publishes every event and records every audit
+// entry, or does nothing. A delete gives an empty document in the result,
+// as it does over the wire.
+func (s *fakeStore) Batch(_ context.Context, writes []scene.Write, events []scene.EventDraft, audits ...scene.AuditDraft) ([]*scene.Document, error) {
 	if err := s.host.enter(scene.CapStore); err != nil {
 		return nil, err
 	}
@@ -174,7 +175,12 @@ func (s *fakeStore) Batch(_ context.Context, writes []scene.Write, events []scen
 			return nil, err
 		}
 	}
-	if len(writes)+len(events) == 0 || len(writes) > maxBatchWrites || len(events) > maxBatchWrites {
+	if len(audits) > 0 {
+		if err := s.host.enter(scene.CapAudit); err != nil {
+			return nil, err
+		}
+	}
+	if len(writes)+len(events) == 0 || len(writes) > maxBatchWrites || len(events) > maxBatchWrites || len(audits) > maxBatchWrites {
 		return nil, scene.Invalid(scene.Field("writes", scene.T("一次批量写入须有 1–100 项。", "A batch holds 1 to 100 writes.")))
 	}
 	h := s.host.h
@@ -214,8 +220,22 @@ func (s *fakeStore) Batch(_ context.Context, writes []scene.Write, events []scen
 	if err != nil {
 		return nil, err
 	}
+	entries := make([]AuditEntry, len(audits))
+	for i, a := range audits {
+		b, err := auditJSON(a.Before)
+		if err != nil {
+			return nil, err
+		}
+		after, err := auditJSON(a.After)
+		if err != nil {
+			return nil, err
+		}
+		entries[i] = AuditEntry{Action: a.Action, TargetType: a.TargetType, TargetID: a.TargetID, Before: b, After: after,
+			ActorID: s.host.actor(), At: h.now()}
+	}
 	td.docs = docs
 	td.events = append(td.events, published...)
+	td.audit = append(td.audit, entries...)
 	return out, nil
 }
 

@@ -405,10 +405,11 @@ func TestBatchIsAtomic(t *testing.T) {
 	if _, err := st.Create(ctx, "items", "old", item{}); err != nil {
 		t.Fatal(err)
 	}
+	audit := scene.AuditDraft{Action: "item.create", TargetType: "item", TargetID: "new", After: item{N: 1}}
 	_, err := st.Batch(ctx, []scene.Write{
 		{Op: "create", Collection: "items", ID: "new", Data: item{}},
 		{Op: "update", Collection: "items", ID: "old", Version: 7, Data: item{}},
-	}, []scene.EventDraft{{Type: "item.created"}})
+	}, []scene.EventDraft{{Type: "item.created"}}, audit)
 	wantProblem(t, err, scene.CodeConflict, "document.stale")
 	if _, err := st.Get(ctx, "items", "new"); err == nil {
 		t.Error("a failed batch kept its first write")
@@ -416,13 +417,19 @@ func TestBatchIsAtomic(t *testing.T) {
 	if n := len(h.Events("a")); n != 0 {
 		t.Errorf("a failed batch published %d events, want 0", n)
 	}
+	if n := len(h.AuditLog("a")); n != 0 {
+		t.Errorf("a failed batch recorded %d audit entries, want 0", n)
+	}
 
 	docs, err := st.Batch(ctx, []scene.Write{
 		{Op: "create", Collection: "items", ID: "new", Data: item{}},
 		{Op: "delete", Collection: "items", ID: "old"},
-	}, []scene.EventDraft{{Type: "item.created", Payload: map[string]string{"id": "new"}}})
+	}, []scene.EventDraft{{Type: "item.created", Payload: map[string]string{"id": "new"}}}, audit)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if a := h.AuditLog("a"); len(a) != 1 || a[0].Action != "item.create" || a[0].Before != nil || string(a[0].After) != `{"n":1,"done":false}` {
+		t.Errorf("audit log = %+v, want the batch's entry", a)
 	}
 	if len(docs) != 2 || docs[0].ID != "new" || docs[1] == nil || docs[1].ID != "" {
 		t.Errorf("batch result = %+v, want the created document and an empty one for the delete", docs)
