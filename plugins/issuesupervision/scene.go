@@ -553,22 +553,20 @@ func (sv *service) followUp(ctx context.Context, r *scene.Request, d *scene.Docu
 	return scene.JSON(http.StatusOK, j)
 }
 
-// redeliver sends an undeliverable issue to the platform again (staff).
+// redeliver sends an undeliverable issue to the platform again (staff):
+// the delivery timer is follow-up work stored with the reset.
 func (sv *service) redeliver(ctx context.Context, r *scene.Request, d *scene.Document, is Issue) (*scene.Response, error) {
 	if is.Grid == nil || is.State != Routed || is.Grid.RequestID != "" {
 		return nil, scene.Conflict("issue.not_undeliverable", scene.T("该事项不是待重新推送的状态。", "The issue is not waiting to be delivered."))
 	}
 	old := copyIssue(is)
 	is.Grid.Attempts, is.Grid.Undeliverable, is.Grid.LastError = 0, false, ""
-	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, nil)
+	work := followUps{Timers: []timer{timerFor("deliver", d.ID, time.Now().UTC())}}
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, work.event())
 	if err != nil {
 		return nil, err
 	}
-	d = docs[0]
-	if err := r.Host.Schedule(ctx, "deliver", time.Now(), "deliver:"+d.ID, idPayload{ID: d.ID}); err != nil {
-		return nil, err
-	}
-	j, err := issueOut(d)
+	j, err := issueOut(docs[0])
 	if err != nil {
 		return nil, err
 	}

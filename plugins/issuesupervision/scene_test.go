@@ -1,6 +1,7 @@
 package issuesupervision_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -398,5 +399,41 @@ func TestFollowUpsRetried(t *testing.T) {
 	}
 	if n := len(h.Scheduled("haishu")); n != 3 {
 		t.Errorf("scheduled %d, want 3 (deadline, reminder, delivery)", n)
+	}
+}
+
+// Staff send an issue not yet delivered again: the reset is stored with
+// its delivery timer, scheduled when the follow-up work is done.
+func TestRedeliver(t *testing.T) {
+	h, deputy, staff := harness(t)
+	lat, lng := 29.8683, 121.5440
+	iss := report(t, h, deputy, is.ReportInput{Category: "tree", Description: "行道树倒伏", Lat: &lat, Lng: &lng, Address: "海曙区中山西路"})
+	deliver(t, h)
+	before := len(followUpsOf(h))
+	if r := h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(is.ActionInput{Action: is.ActRedeliver}).Do(); r.Status != http.StatusOK {
+		t.Fatalf("redeliver: %s", r)
+	}
+	events := followUpsOf(h)
+	if len(events) != before+1 {
+		t.Fatalf("%d follow-up events after redeliver, want %d", len(events), before+1)
+	}
+	var work struct {
+		Timers []struct{ Job, Key string }
+	}
+	if err := json.Unmarshal(events[before].Payload, &work); err != nil {
+		t.Fatal(err)
+	}
+	if len(work.Timers) != 1 || work.Timers[0].Job != "deliver" || work.Timers[0].Key != "deliver:"+iss.ID {
+		t.Errorf("the redelivery's follow-up work = %+v, want its delivery timer", work)
+	}
+	deliver(t, h)
+	n := 0
+	for _, s := range h.Scheduled("haishu") {
+		if s.Key == "deliver:"+iss.ID {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d delivery timers, want 1 (the report's, replaced)", n)
 	}
 }
