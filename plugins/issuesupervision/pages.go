@@ -161,7 +161,7 @@ func issueFilters() []scene.ListFilter {
 func pages() []scene.Page {
 	staffColumns := append(issueColumns("issue"),
 		scene.Column{Field: "reporter_name", Title: scene.L("报告代表", "Deputy"), Type: scene.TypeText},
-		scene.Column{Field: "destination", Title: scene.L("去向", "Destination"), Type: scene.TypeTag})
+		scene.Column{Field: "destination", Title: scene.L("去向", "Destination"), Type: scene.TypeTag, Options: destinationOptions})
 	queueFilters := append(issueFilters(), scene.ListFilter{Param: "overdue", Title: scene.L("超期", "Overdue"), Type: scene.FilterSelect,
 		Options: []scene.Option{{Value: "true", Title: scene.L("仅超期", "Overdue only")}}})
 	return []scene.Page{
@@ -199,7 +199,7 @@ func pages() []scene.Page {
 					{Field: "due_at", Title: scene.L("答复期限", "Due"), Type: scene.TypeTime},
 					{Field: "overdue", Title: scene.L("超期", "Overdue"), Type: scene.TypeBool},
 					{Field: "urgent", Title: scene.L("紧急", "Urgent"), Type: scene.TypeBool},
-					{Field: "destination", Title: scene.L("去向", "Destination"), Type: scene.TypeTag},
+					{Field: "destination", Title: scene.L("去向", "Destination"), Type: scene.TypeTag, Options: destinationOptions},
 					{Field: "worker", Title: scene.L("网格员", "Grid worker"), Type: scene.TypeText},
 					{Field: "answer", Title: scene.L("答复", "Answer"), Type: scene.TypeText},
 				},
@@ -267,3 +267,7 @@ func pages() []scene.Page {
 				Empty: ptr(scene.L("没有下级提请督办的事项。", "Nothing escalated from below."))}},
 	}
 }
+
+// destinationOptions name the platform; a department shows as its code
+// ("department:water"), which the congress's settings define.
+var destinationOptions = []scene.Option{{Value: "grid", Title: scene.L("基层治理四平台", "Grassroots governance platform")}}
