@@ -77,13 +77,17 @@ func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
 	if !ok || err != nil {
 		return err
 	}
-	p := idPayload{ID: d.ID}
 	if is.Destination != "grid" || is.State != Routed || is.Grid == nil || is.Grid.RequestID != "" {
 		return nil
 	}
 	old := copyIssue(is)
-	save := func() error {
-		_, err := saveIssues(ctx, j.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, nil)
+	// The next timer (a retry, or the poll that follows the request) is
+	// follow-up work stored with the attempt: scheduled after it, a failure
+	// would leave a delivered issue unpolled, as the job's retry finds it
+	// delivered and does nothing.
+	save := func(next ...timer) error {
+		_, err := saveIssues(ctx, j.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}},
+			followUps{Timers: next}.event())
 		return err
 	}
 	set := parseSettings(j.Settings)
@@ -101,29 +105,22 @@ func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
 			err = fmt.Errorf("the platform answered without a service_request_id")
 		}
 		is.Grid.LastError = err.Error()
-		retry := is.Grid.Attempts < maxDeliveries
-		is.Grid.Undeliverable = !retry
-		if uerr := save(); uerr != nil {
-			return uerr
+		is.Grid.Undeliverable = is.Grid.Attempts >= maxDeliveries
+		if is.Grid.Undeliverable {
+			return save()
 		}
-		if retry {
-			base := set.Grid.RetrySeconds
-			if base <= 0 {
-				base = 15
-			}
-			backoff := time.Duration(1<<(is.Grid.Attempts-1)) * time.Duration(base) * time.Second
-			return j.Host.Schedule(ctx, "deliver", now.Add(backoff), "deliver:"+d.ID, p)
+		base := set.Grid.RetrySeconds
+		if base <= 0 {
+			base = 15
 		}
-		return nil
+		backoff := time.Duration(1<<(is.Grid.Attempts-1)) * time.Duration(base) * time.Second
+		return save(timerFor("deliver", d.ID, now.Add(backoff)))
 	}
 	is.Grid.RequestID, is.Grid.LastError, is.Grid.Undeliverable = receipt.ServiceRequestID, "", false
 	is.Timeline = append(is.Timeline, Step{Action: "deliver", From: is.State, To: is.State, Actor: "system", Name: "基层治理四平台",
 		At: now, Note: "已推送至基层治理四平台，编号 " + receipt.ServiceRequestID})
 	is.UpdatedAt = now
-	if err := save(); err != nil {
-		return err
-	}
-	return j.Host.Schedule(ctx, "poll", now.Add(pollDelay(set)), "poll", nil)
+	return save(timer{Job: "poll", At: now.Add(pollDelay(set)), Key: "poll"})
 }
 
 func pollDelay(s Settings) time.Duration {

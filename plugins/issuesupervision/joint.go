@@ -336,20 +336,21 @@ func (sv *service) openJoint(ctx context.Context, r *scene.Request) (*scene.Resp
 		append(a.Congresses, got.congresses...)
 	create := scene.Write{Op: "create", Collection: joint, ID: id, Data: a}
 	events := append(relays(id, &a, got.congresses), participation(id, a.Title, got.deputies, now)...)
+	audit := scene.AuditDraft{Action: "joint.open", TargetType: "joint", TargetID: id,
+		After: map[string]any{"title": a.Title, "issue_id": a.IssueID, "congresses": in.Congresses}}
 	var docs []*scene.Document
 	if len(issueWrites) > 0 {
+		// The opening is the action the issue's step records: its entry
+		// goes with that write.
+		issueWrites[0].Audit = &audit
 		docs, err = saveIssues(ctx, r.Host, issueWrites, events, create)
 		if err == nil {
 			docs = docs[len(issueWrites):]
 		}
 	} else {
-		docs, err = r.Host.Store().Batch(ctx, []scene.Write{create}, events)
+		docs, err = r.Host.Store().Batch(ctx, []scene.Write{create}, events, audit)
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := r.Host.Audit(ctx, "joint.open", "joint", id, nil, map[string]any{"title": a.Title, "issue_id": a.IssueID,
-		"congresses": in.Congresses}); err != nil {
 		return nil, err
 	}
 	return activityOut(http.StatusCreated, docs[0])
@@ -631,12 +632,10 @@ func (sv *service) concludeJoint(ctx context.Context, r *scene.Request) (*scene.
 		events = append(events, scene.EventDraft{Type: EventJointConcluded, To: to,
 			Payload: concludedPayload{ActivityID: d.ID, Conclusion: a.Conclusion}})
 	}
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}}, events)
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}}, events,
+		scene.AuditDraft{Action: "joint.conclude", TargetType: "joint", TargetID: d.ID,
+			Before: map[string]string{"status": "open"}, After: map[string]string{"status": "concluded"}})
 	if err != nil {
-		return nil, err
-	}
-	if err := r.Host.Audit(ctx, "joint.conclude", "joint", d.ID, map[string]string{"status": "open"},
-		map[string]string{"status": "concluded"}); err != nil {
 		return nil, err
 	}
 	return activityOut(http.StatusOK, docs[0])

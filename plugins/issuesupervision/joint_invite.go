@@ -265,12 +265,10 @@ func (sv *service) answerInvite(ctx context.Context, r *scene.Request) (*scene.R
 	events := append([]scene.EventDraft{{Type: EventJointAnswered, To: []string{inv.Origin},
 		Payload: answeredPayload{ActivityID: inv.ActivityID, Accepted: *in.Accept, Deputies: names, Note: inv.Note}}},
 		participation(d.ID, inv.Title, got.deputies, now)...)
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: jointInvite, ID: d.ID, Version: d.Version, Data: inv}}, events)
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: jointInvite, ID: d.ID, Version: d.Version, Data: inv}}, events,
+		scene.AuditDraft{Action: "joint.answer", TargetType: "joint_invite", TargetID: d.ID,
+			Before: map[string]string{"status": "invited"}, After: map[string]string{"status": inv.Status}})
 	if err != nil {
-		return nil, err
-	}
-	if err := r.Host.Audit(ctx, "joint.answer", "joint_invite", d.ID, map[string]string{"status": "invited"},
-		map[string]string{"status": inv.Status}); err != nil {
 		return nil, err
 	}
 	return scene.JSON(http.StatusOK, InvitationJSON{ID: docs[0].ID, Version: docs[0].Version, Invitation: inv})

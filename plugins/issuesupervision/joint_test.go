@@ -255,3 +255,50 @@ func TestJointBadInput(t *testing.T) {
 		}
 	}
 }
+
+// auditBy lists the actions of a tenant's audit log as "action target by
+// actor".
+func auditBy(h *scenetest.Harness, tenant string) []string {
+	var out []string
+	for _, a := range h.AuditLog(tenant) {
+		out = append(out, a.Action+" "+a.TargetID+" by "+a.ActorID)
+	}
+	return out
+}
+
+// Opening (with and without an issue), answering and concluding an
+// activity are each audited with the write, as the staff member who acted;
+// a refused conclusion leaves no entry.
+func TestJointAudited(t *testing.T) {
+	h, _, staff, issueID := jointLine(t)
+	before := len(h.AuditLog("haishu")) // the report's actions
+	var withIssue, alone is.ActivityJSON
+	h.Request(http.MethodPost, "/joint").As(staff).JSON(is.JointInput{Title: "内涝督事", IssueID: issueID, Congresses: []string{"ningbo"}}).Do().Decode(t, &withIssue)
+	h.Request(http.MethodPost, "/joint").As(staff).JSON(is.JointInput{Title: "河道督事"}).Do().Decode(t, &alone)
+	inv := lastEvent(h, "haishu", is.EventJointInvited)
+	if err := h.Deliver("ningbo", scene.Event{Type: inv.Type, Payload: inv.Payload, Origin: "haishu", Source: is.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var invites struct {
+		Items []is.InvitationJSON `json:"items"`
+	}
+	h.Request(http.MethodGet, "/joint-invites").As(staff).Tenant("ningbo").Do().Decode(t, &invites)
+	no := false
+	if r := h.Request(http.MethodPost, "/joint-invites/"+invites.Items[0].ID+"/answer").As(staff).Tenant("ningbo").JSON(is.AnswerInput{Accept: &no}).Do(); r.Status != http.StatusOK {
+		t.Fatalf("answer: %s", r)
+	}
+	for i, want := range []int{http.StatusOK, http.StatusConflict} {
+		if r := h.Request(http.MethodPost, "/joint/"+alone.ID+"/conclude").As(staff).JSON(is.ConcludeInput{Conclusion: "已整治"}).Do(); r.Status != want {
+			t.Fatalf("conclude #%d: %s, want %d", i+1, r, want)
+		}
+	}
+	got := auditBy(h, "haishu")[before:]
+	want := []string{"joint.open " + withIssue.ID + " by " + staff.UserID, "joint.open " + alone.ID + " by " + staff.UserID,
+		"joint.conclude " + alone.ID + " by " + staff.UserID}
+	if !slices.Equal(got, want) {
+		t.Errorf("Haishu's audit entries = %q, want %q", got, want)
+	}
+	if got, want := auditBy(h, "ningbo"), []string{"joint.answer " + invites.Items[0].ID + " by " + staff.UserID}; !slices.Equal(got, want) {
+		t.Errorf("the city's audit entries = %q, want %q", got, want)
+	}
+}

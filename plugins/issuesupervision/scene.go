@@ -586,16 +586,17 @@ func (sv *service) deadline(ctx context.Context, j *scene.Job) error {
 	}
 	old := copyIssue(is)
 	is.Overdue = true
+	// The reporter's message follows from the flag's own transaction: sent
+	// after it, a failure would be retried as a job that finds the issue
+	// flagged and sends nothing.
+	var work followUps
+	if is.ReporterID != "" { // none: filed by an Open311 client for a deputy without an account
+		work.Notices = append(work.Notices, notice{UserID: is.ReporterID, Title: scene.T("督事事项已超期", "An issue is overdue"),
+			Body: scene.T("您报告的问题已超过答复期限，已提请督办。", "Your issue passed its answer deadline and is being escalated.")})
+	}
 	_, err = saveIssues(ctx, j.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}},
-		[]scene.EventDraft{{Type: EventOverdue, Payload: map[string]string{"id": d.ID, "category": is.Category}}})
-	if err != nil {
-		return err
-	}
-	if is.ReporterID == "" {
-		return nil // filed by an Open311 client for a deputy without an account
-	}
-	return j.Host.Notify(ctx, []string{is.ReporterID}, scene.T("督事事项已超期", "An issue is overdue"),
-		scene.T("您报告的问题已超过答复期限，已提请督办。", "Your issue passed its answer deadline and is being escalated."), "")
+		append([]scene.EventDraft{{Type: EventOverdue, Payload: map[string]string{"id": d.ID, "category": is.Category}}}, work.event()...))
+	return err
 }
 
 // CalendarJSON is the tenant's calendar edits.
@@ -616,9 +617,9 @@ func (sv *service) putCalendar(ctx context.Context, r *scene.Request) (*scene.Re
 	if err := r.Bind(&in); err != nil {
 		return nil, err
 	}
-	// The edit and the figures recounted with it are stored together; a
-	// report written meanwhile moves the summary on, and the edit is tried
-	// again on the issues as they are then.
+	// The edit, the figures recounted with it and its audit entry are
+	// stored together; a report written meanwhile moves the summary on, and
+	// the edit is tried again on the issues as they are then.
 	cal := workdays.New(workdays.WithOverrides(in.Days))
 	st := r.Host.Store()
 	var err error
@@ -631,9 +632,6 @@ func (sv *service) putCalendar(ctx context.Context, r *scene.Request) (*scene.Re
 		}
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := r.Host.Audit(ctx, "calendar.update", "calendar", "overrides", nil, in); err != nil {
 		return nil, err
 	}
 	return scene.JSON(http.StatusOK, in)
@@ -655,7 +653,8 @@ func (sv *service) trySaveCalendar(ctx context.Context, st scene.Store, cal *wor
 	if err != nil {
 		return err
 	}
-	_, err = st.Batch(ctx, []scene.Write{w, summaryWrite(sd, s)}, nil)
+	_, err = st.Batch(ctx, []scene.Write{w, summaryWrite(sd, s)}, nil,
+		scene.AuditDraft{Action: "calendar.update", TargetType: "calendar", TargetID: "overrides", After: in})
 	return err
 }
 

@@ -189,9 +189,22 @@ func TestDuplicatesAndDeadline(t *testing.T) {
 	if len(second.Duplicates) != 1 || second.Duplicates[0] != first.ID {
 		t.Errorf("duplicates offered: %v, want [%s]", second.Duplicates, first.ID)
 	}
-	// The deadline job flags an open issue overdue and tells the reporter.
+	// The deadline job flags an open issue overdue and tells the reporter,
+	// in follow-up work stored with the flag.
+	deliver(t, h)
 	if err := h.RunJob("haishu", "deadline", map[string]string{"ID": first.ID}); err != nil {
 		t.Fatal(err)
+	}
+	if n := len(h.Notifications("haishu")); n != 0 {
+		t.Errorf("%d messages before the follow-up work is done, want 0", n)
+	}
+	deliver(t, h)
+	if err := h.RunJob("haishu", "deadline", map[string]string{"ID": first.ID}); err != nil { // run again, as a retry
+		t.Fatal(err)
+	}
+	deliver(t, h)
+	if n := h.Notifications("haishu"); len(n) != 1 || n[0].Title.EN != "An issue is overdue" {
+		t.Errorf("messages = %+v, want the reporter told once", n)
 	}
 	var got is.IssueJSON
 	h.Request(http.MethodGet, "/issues/"+first.ID).As(deputy).Do().Decode(t, &got)

@@ -139,16 +139,14 @@ func (sv *service) recountStats(ctx context.Context, r *scene.Request) (*scene.R
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Host.Audit(ctx, "stats.recount", "stats", summaryDoc, nil, map[string]int64{"total": s.Total}); err != nil {
-		return nil, err
-	}
 	return scene.JSON(http.StatusOK, StatsJSON{Tenant: r.Tenant.Slug, FiguresJSON: figuresOf(s)})
 }
 
 // ownSummary returns the congress's summary, recounting (and storing) it
 // when there is none, it was counted with another calendar or other rules,
 // or force. A read-only request (a city reading a district) gets the count
-// without storing it.
+// without storing it. A forced recount is a staff action: its audit entry
+// (stats.recount) is stored with the figures.
 func ownSummary(ctx context.Context, h scene.Host, force, readOnly bool) (summary, error) {
 	st := h.Store()
 	var err error
@@ -168,7 +166,12 @@ func ownSummary(ctx context.Context, h scene.Host, force, readOnly bool) (summar
 		if rerr != nil || readOnly {
 			return fresh, rerr
 		}
-		if _, err = st.Batch(ctx, []scene.Write{summaryWrite(d, fresh)}, nil); err == nil {
+		var audits []scene.AuditDraft
+		if force {
+			audits = append(audits, scene.AuditDraft{Action: "stats.recount", TargetType: "stats", TargetID: summaryDoc,
+				After: map[string]int64{"total": fresh.Total}})
+		}
+		if _, err = st.Batch(ctx, []scene.Write{summaryWrite(d, fresh)}, nil, audits...); err == nil {
 			return fresh, nil
 		}
 		if p, ok := scene.AsProblem(err); !ok || p.Code != scene.CodeConflict {

@@ -227,6 +227,19 @@ func TestStatsOtherTenantAndCalendar(t *testing.T) {
 	if st.Total != 7 || *st.MedianWorkdays != 2 {
 		t.Errorf("haishu after jiangbei's edits: total %d, median %v, want 7, 2", st.Total, *st.MedianWorkdays)
 	}
+	// The edit and a recount are audited with their writes, as the staff
+	// member; reading the figures is not audited.
+	if r := s.h.Request(http.MethodPost, "/stats/recount").As(staff).Tenant("jiangbei").Do(); r.Status != http.StatusOK {
+		t.Fatalf("recount: %s", r)
+	}
+	var audit []string
+	for _, a := range s.h.AuditLog("jiangbei") {
+		audit = append(audit, a.Action+" by "+a.ActorID+" "+string(a.After))
+	}
+	if want := []string{"calendar.update by " + staff.UserID + ` {"days":{"2026-03-09":{"kind":"holiday","name":"台风停工"}}}`,
+		"stats.recount by " + staff.UserID + ` {"total":2}`}; !slices.Equal(audit, want) {
+		t.Errorf("jiangbei's audit entries = %q, want %q", audit, want)
+	}
 }
 
 var exportHeader = []string{"编号", "报告时间", "类别", "状态", "地址", "代表编号", "去向", "处置人员", "答复期限", "首次答复时间", "是否超期", "是否满意"}
