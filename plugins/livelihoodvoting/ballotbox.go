@@ -173,20 +173,15 @@ func (sv *service) configure(ctx context.Context, r *scene.Request) (*scene.Resp
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	if err := saveRound(ctx, r.Host, &rd); err != nil {
-		return nil, err
-	}
+	// The opening and closing timers follow from the rules' own transaction.
+	var work followUps
 	if b.OpensAt != nil {
-		if err := r.Host.Schedule(ctx, jobOpen, *b.OpensAt, rd.ID+".open", map[string]string{"round_id": rd.ID}); err != nil {
-			return nil, err
-		}
+		work.Timers = append(work.Timers, timer{Job: jobOpen, At: *b.OpensAt, Key: rd.ID + ".open", RoundID: rd.ID})
 	}
 	if b.ClosesAt != nil {
-		if err := r.Host.Schedule(ctx, jobClose, *b.ClosesAt, rd.ID+".close", map[string]string{"round_id": rd.ID}); err != nil {
-			return nil, err
-		}
+		work.Timers = append(work.Timers, timer{Job: jobClose, At: *b.ClosesAt, Key: rd.ID + ".close", RoundID: rd.ID})
 	}
-	if err := audit(ctx, r.Host, "ballot.configure", rd.ID, before, *b); err != nil {
+	if err := saveRound(ctx, r.Host, &rd, work.event(), audit("ballot.configure", rd.ID, before, *b)); err != nil {
 		return nil, err
 	}
 	return ok(rd)
@@ -260,15 +255,16 @@ func (sv *service) open(ctx context.Context, h scene.Host, id, by string, now ti
 	if len(writes) > 100 {
 		return rd, scene.Conflict("ballot.electorate_too_large", scene.T("代表人数超出单次表决上限。", "The electorate is too large for one ballot."))
 	}
-	if _, err := h.Store().Batch(ctx, writes, nil); err != nil {
+	if _, err := h.Store().Batch(ctx, writes, nil,
+		audit("ballot.open", rd.ID, nil, map[string]any{"seats": len(seated), "by": by, "secret": b.Secret, "rules": b.Rules})); err != nil {
 		return rd, err
 	}
 	rd.Version++
-	return rd, audit(ctx, h, "ballot.open", rd.ID, nil, map[string]any{"seats": len(seated), "by": by, "secret": b.Secret, "rules": b.Rules})
+	return rd, nil
 }
 
 func (sv *service) closeNow(ctx context.Context, r *scene.Request) (*scene.Response, error) {
-	rd, err := sv.close(ctx, r.Host, r.Param("id"), r.Principal.UserID)
+	rd, err := sv.close(ctx, r.Host, r.Param("id"), r.Principal.UserID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -290,19 +286,18 @@ func (sv *service) scheduledClose(ctx context.Context, j *scene.Job) error {
 	if err := jsonDecode(j.Payload, &p); err != nil {
 		return nil
 	}
-	rd, err := sv.close(ctx, j.Host, p.RoundID, "schedule")
+	_, err := sv.close(ctx, j.Host, p.RoundID, "schedule", true)
 	if _, isP := scene.AsProblem(err); isP {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	return j.Host.Schedule(ctx, jobCount, time.Now(), rd.ID+".count", roundJob{RoundID: rd.ID})
+	return err
 }
 
 // close ends online voting: the box is closed in the same transaction as the round, so no
-// group of casts written against the open box commits afterwards.
-func (sv *service) close(ctx context.Context, h scene.Host, id, by string) (RoundJSON, error) {
+// group of casts written against the open box commits afterwards. With count, the count job
+// follows from the same transaction (a scheduled close: a job retried after the close finds
+// the ballot closed and does nothing).
+func (sv *service) close(ctx context.Context, h scene.Host, id, by string, count bool) (RoundJSON, error) {
 	for attempt := 0; ; attempt++ {
 		rd, err := loadRound(ctx, h, id)
 		if err != nil {
@@ -318,9 +313,14 @@ func (sv *service) close(ctx context.Context, h scene.Host, id, by string) (Roun
 		now := time.Now().UTC()
 		rd.Ballot.State, rd.Ballot.ClosedAt, rd.Ballot.ClosedBy = BallotClosed, &now, by
 		box.State = BallotClosed
+		var work followUps
+		if count {
+			work.Timers = append(work.Timers, timer{Job: jobCount, At: now, Key: rd.ID + ".count", RoundID: rd.ID})
+		}
 		_, err = h.Store().Batch(ctx, []scene.Write{
 			{Op: "update", Collection: colRounds, ID: rd.ID, Version: rd.Version, Data: rd.Round},
-			{Op: "update", Collection: colBoxes, ID: rd.ID, Version: ver, Data: box}}, nil)
+			{Op: "update", Collection: colBoxes, ID: rd.ID, Version: ver, Data: box}}, work.event(),
+			audit("ballot.close", rd.ID, nil, map[string]any{"by": by, "voted": box.Voted, "seats": box.Seats}))
 		if p, isP := scene.AsProblem(err); isP && p.Code == scene.CodeConflict && attempt < 20 {
 			continue // a group of casts committed meanwhile
 		}
@@ -328,7 +328,7 @@ func (sv *service) close(ctx context.Context, h scene.Host, id, by string) (Roun
 			return rd, err
 		}
 		rd.Version++
-		return rd, audit(ctx, h, "ballot.close", rd.ID, nil, map[string]any{"by": by, "voted": box.Voted, "seats": box.Seats})
+		return rd, nil
 	}
 }
 

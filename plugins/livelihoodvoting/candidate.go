@@ -141,17 +141,18 @@ func (sv *service) propose(ctx context.Context, r *scene.Request) (*scene.Respon
 	if in.Source == SourceDeputy {
 		c.ProposerID = r.Principal.DeputyID
 	}
-	d, err := r.Host.Store().Create(ctx, colCandidates, "", c)
+	// A deputy's proposal goes into their duty archive as follow-up work of its write.
+	id := newID()
+	var work followUps
+	if in.Source == SourceDeputy {
+		work.Duties = append(work.Duties, dutyEntry{DeputyID: c.ProposerID, Kind: dutyPropose, Ref: id,
+			Title: "提出民生实事候选项目：" + c.Title, At: c.At})
+	}
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: colCandidates, ID: id, Data: c}}, work.event())
 	if err != nil {
 		return nil, err
 	}
-	if in.Source == SourceDeputy {
-		if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: c.ProposerID, Kind: dutyPropose, Ref: d.ID,
-			Title: "提出民生实事候选项目：" + c.Title, OccurredAt: c.At}); err != nil {
-			return nil, err
-		}
-	}
-	j, err := candidateOut(d)
+	j, err := candidateOut(docs[0])
 	if err != nil {
 		return nil, err
 	}
@@ -312,11 +313,9 @@ func (sv *service) merge(ctx context.Context, r *scene.Request) (*scene.Response
 	}
 	before := dup.Status
 	dup.Status, dup.MergedInto = statusMerged, target.ID
-	if _, err := r.Host.Store().Update(ctx, colCandidates, dup.ID, dup.Version, dup.Candidate); err != nil {
-		return nil, err
-	}
-	if err := audit(ctx, r.Host, "candidate.merge", rd.ID, map[string]any{"candidate": dup.ID, "status": before},
-		map[string]any{"candidate": dup.ID, "merged_into": target.ID}); err != nil {
+	if _, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: colCandidates, ID: dup.ID, Version: dup.Version, Data: dup.Candidate}}, nil,
+		audit("candidate.merge", rd.ID, map[string]any{"candidate": dup.ID, "status": before},
+			map[string]any{"candidate": dup.ID, "merged_into": target.ID})); err != nil {
 		return nil, err
 	}
 	return ok(map[string]any{"id": dup.ID, "merged_into": target.ID})
@@ -408,15 +407,17 @@ func (sv *service) shortlist(ctx context.Context, r *scene.Request) (*scene.Resp
 	}
 	writes = append(writes, scene.Write{Op: "update", Collection: colRounds, ID: rd.ID, Version: rd.Version, Data: rd.Round})
 	for start := 0; start < len(writes); start += 100 {
-		// A round's writes go last, in the final batch, so a failed batch leaves the shortlist
-		// unchanged; candidates updated by an earlier batch are fixed by redoing it.
+		// A round's writes go last, in the final batch, with the audit entry, so a failed batch
+		// leaves the shortlist unchanged and unaudited; candidates updated by an earlier batch
+		// are fixed by redoing it.
 		end := min(start+100, len(writes))
-		if _, err := r.Host.Store().Batch(ctx, writes[start:end], nil); err != nil {
+		var audits []scene.AuditDraft
+		if end == len(writes) {
+			audits = append(audits, audit("round.shortlist", rd.ID, nil, in))
+		}
+		if _, err := r.Host.Store().Batch(ctx, writes[start:end], nil, audits...); err != nil {
 			return nil, err
 		}
-	}
-	if err := audit(ctx, r.Host, "round.shortlist", rd.ID, nil, in); err != nil {
-		return nil, err
 	}
 	return ok(map[string]any{"included": in.Included, "excluded": in.Excluded})
 }

@@ -33,8 +33,12 @@ type item struct {
 	sealed *ballot.Sealed
 	// recheck, when set, says why the item cannot commit after a conflict (nil: try again).
 	recheck func(ctx context.Context, h scene.Host) error
-	done    chan error
-	lead    chan struct{}
+	// audit, when set, is the item's audit entry, stored with its group. A group is written
+	// under its leader's binding and the entry names who acted, so such an item goes only in
+	// the group it leads (paper entry by staff; casts have none).
+	audit *scene.AuditDraft
+	done  chan error
+	lead  chan struct{}
 }
 
 func (it *item) urns() int {
@@ -170,7 +174,7 @@ func (c *committer) leadGroup(ctx context.Context, h scene.Host, key, roundID st
 			refused = append(refused, it)
 			return true
 		}
-		if n+len(it.writes) > maxWrites || it.voter != "" && voters[it.voter] {
+		if n+len(it.writes) > maxWrites || it.voter != "" && voters[it.voter] || it.audit != nil && it != own {
 			return false
 		}
 		n += len(it.writes)
@@ -245,7 +249,13 @@ func (c *committer) write(ctx context.Context, h scene.Host, key, roundID string
 		if len(group) == 0 {
 			return
 		}
-		_, err := h.Store().Batch(ctx, groupWrites(roundID, ver, box, group), nil)
+		var audits []scene.AuditDraft
+		for _, it := range group {
+			if it.audit != nil {
+				audits = append(audits, *it.audit)
+			}
+		}
+		_, err := h.Store().Batch(ctx, groupWrites(roundID, ver, box, group), nil, audits...)
 		c.mu.Lock()
 		if err == nil {
 			c.remember(key, box, ver+1, group)

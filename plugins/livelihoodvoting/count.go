@@ -225,11 +225,12 @@ func (sv *service) tally(ctx context.Context, h scene.Host, rd *RoundJSON, deadl
 	box.State = BallotCounted
 	if _, err := h.Store().Batch(ctx, []scene.Write{
 		{Op: "update", Collection: colRounds, ID: rd.ID, Version: rd.Version, Data: rd.Round},
-		{Op: "update", Collection: colBoxes, ID: rd.ID, Version: boxVer, Data: box}}, nil); err != nil {
+		{Op: "update", Collection: colBoxes, ID: rd.ID, Version: boxVer, Data: box}}, nil,
+		audit("ballot.count", rd.ID, nil, map[string]any{"head": res.Head, "ballots": res.Ballots, "seats": box.Seats, "voted": box.Voted})); err != nil {
 		return false, err
 	}
 	rd.Version++
-	return true, audit(ctx, h, "ballot.count", rd.ID, nil, map[string]any{"head": res.Head, "ballots": res.Ballots, "seats": box.Seats, "voted": box.Voted})
+	return true, nil
 }
 
 func integrity(detail string) *scene.Problem {
@@ -306,7 +307,7 @@ func (sv *service) afterCount(ctx context.Context, h scene.Host, rd *RoundJSON, 
 			// look tied to a ballot (TestVotingSecretBallotUnlinkable did, at random).
 			rd.DutyCursor = ""
 		}
-		if err := saveRound(ctx, h, rd); err != nil {
+		if err := saveRound(ctx, h, rd, nil); err != nil {
 			return false, err
 		}
 	}
@@ -359,10 +360,8 @@ func (sv *service) publish(ctx context.Context, r *scene.Request) (*scene.Respon
 	}
 	before := rd.PublicResult
 	rd.PublicResult = in.Public
-	if err := saveRound(ctx, r.Host, &rd); err != nil {
-		return nil, err
-	}
-	if err := audit(ctx, r.Host, "result.publish", rd.ID, map[string]bool{"public": before}, map[string]bool{"public": in.Public}); err != nil {
+	if err := saveRound(ctx, r.Host, &rd, nil,
+		audit("result.publish", rd.ID, map[string]bool{"public": before}, map[string]bool{"public": in.Public})); err != nil {
 		return nil, err
 	}
 	return ok(map[string]bool{"public": in.Public})

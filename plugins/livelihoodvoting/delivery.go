@@ -227,14 +227,12 @@ func (sv *service) milestones(ctx context.Context, r *scene.Request) (*scene.Res
 		p.Milestones = []Milestone{}
 	}
 	p.Delayed = p.Project.delayed(today())
-	d, err := r.Host.Store().Update(ctx, colProjects, p.ID, p.Version, p.Project)
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: colProjects, ID: p.ID, Version: p.Version, Data: p.Project}}, nil,
+		scene.AuditDraft{Action: "project.milestones", TargetType: "livelihood_project", TargetID: p.ID, Before: before, After: in.Milestones})
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Host.Audit(ctx, "project.milestones", "livelihood_project", p.ID, before, in.Milestones); err != nil {
-		return nil, err
-	}
-	p.Version = d.Version
+	p.Version = docs[0].Version
 	return ok(p)
 }
 
@@ -329,13 +327,10 @@ func (sv *service) inspect(ctx context.Context, r *scene.Request) (*scene.Respon
 		return nil, err
 	}
 	ins := Inspection{ProjectID: p.ID, DeputyID: r.Principal.DeputyID, Name: r.Principal.DisplayName, VisitedOn: in.VisitedOn, Comment: in.Comment, At: time.Now().UTC()}
-	d, err := r.Host.Store().Create(ctx, colInspections, "", ins)
-	if err != nil {
-		return nil, err
-	}
+	id := newID()
 	visited, _ := time.ParseInLocation(time.DateOnly, in.VisitedOn, chinaTime)
-	if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: ins.DeputyID, Kind: dutyInspect, Ref: d.ID,
-		Title: "视察民生实事项目：" + p.Title, OccurredAt: visited}); err != nil {
+	work := followUps{Duties: []dutyEntry{{DeputyID: ins.DeputyID, Kind: dutyInspect, Ref: id, Title: "视察民生实事项目：" + p.Title, At: visited}}}
+	if _, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: colInspections, ID: id, Data: ins}}, work.event()); err != nil {
 		return nil, err
 	}
 	return created(ins)

@@ -94,15 +94,13 @@ func (sv *service) evaluate(ctx context.Context, r *scene.Request) (*scene.Respo
 		return nil, err
 	}
 	e := Evaluation{ProjectID: p.ID, RoundID: rd.ID, DeputyID: r.Principal.DeputyID, Rating: in.Rating, Comment: in.Comment, At: time.Now().UTC()}
-	d, err := r.Host.Store().Create(ctx, colEvaluations, p.ID+"."+idPart(e.DeputyID), e)
+	id := p.ID + "." + idPart(e.DeputyID)
+	work := followUps{Duties: []dutyEntry{{DeputyID: e.DeputyID, Kind: dutyEvaluate, Ref: id, Title: "测评民生实事项目：" + p.Title, At: e.At}}}
+	_, err = r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: colEvaluations, ID: id, Data: e}}, work.event())
 	if pr, isP := scene.AsProblem(err); isP && pr.Code == scene.CodeConflict {
 		return nil, scene.Conflict("evaluation.already", scene.T("您已测评过该项目。", "You have already evaluated this project."))
 	}
 	if err != nil {
-		return nil, err
-	}
-	if _, err := r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: e.DeputyID, Kind: dutyEvaluate, Ref: d.ID,
-		Title: "测评民生实事项目：" + p.Title, OccurredAt: e.At}); err != nil {
 		return nil, err
 	}
 	return created(e)

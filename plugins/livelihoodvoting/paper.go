@@ -86,15 +86,13 @@ func (sv *service) paperVoter(ctx context.Context, r *scene.Request) (*scene.Res
 	if _, err := r.Host.Store().Get(ctx, colVoters, id); err == nil {
 		return nil, errPaperAlreadyVoted
 	}
-	it := &item{needOpen: true, voter: id, paper: 1, writes: []scene.Write{
+	a := audit("ballot.paper_voter", rd.ID, nil, map[string]string{"deputy_id": in.DeputyID})
+	it := &item{needOpen: true, voter: id, paper: 1, audit: &a, writes: []scene.Write{
 		{Op: "create", Collection: colVoters, ID: id, Data: Voter{RoundID: rd.ID, DeputyID: in.DeputyID, Channel: "paper"}}}}
 	if err := sv.commit.submit(ctx, r.Host, r.Tenant.Slug, rd.ID, it); err != nil {
 		if err == errAlreadyVoted {
 			return nil, errPaperAlreadyVoted
 		}
-		return nil, err
-	}
-	if err := audit(ctx, r.Host, "ballot.paper_voter", rd.ID, nil, map[string]string{"deputy_id": in.DeputyID}); err != nil {
 		return nil, err
 	}
 	return created(map[string]string{"deputy_id": in.DeputyID, "channel": "paper"})
@@ -180,17 +178,15 @@ func (sv *service) enterPaper(ctx context.Context, r *scene.Request) (*scene.Res
 		id = paperID(rd.ID, in.DeputyID)
 	}
 	p := PaperBallot{RoundID: rd.ID, DeputyID: in.DeputyID, Ballot: string(raw), EnteredBy: r.Principal.UserID, At: time.Now().UTC()}
-	if _, err := r.Host.Store().Create(ctx, colPaper, id, p); err != nil {
-		if pr, isP := scene.AsProblem(err); isP && pr.Code == scene.CodeConflict {
-			return nil, scene.Conflict("paper.exists", scene.T("该代表的纸质选票已录入，待复核。", "This deputy's paper ballot is already entered and waits for confirmation."))
-		}
-		return nil, err
-	}
 	after := map[string]string{"paper_id": id}
 	if in.DeputyID != "" {
 		after["deputy_id"] = in.DeputyID
 	}
-	if err := audit(ctx, r.Host, "ballot.paper_entered", rd.ID, nil, after); err != nil {
+	if _, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: colPaper, ID: id, Data: p}}, nil,
+		audit("ballot.paper_entered", rd.ID, nil, after)); err != nil {
+		if pr, isP := scene.AsProblem(err); isP && pr.Code == scene.CodeConflict {
+			return nil, scene.Conflict("paper.exists", scene.T("该代表的纸质选票已录入，待复核。", "This deputy's paper ballot is already entered and waits for confirmation."))
+		}
 		return nil, err
 	}
 	p.Ballot = "" // not shown back: the second person keys it blind
@@ -267,7 +263,8 @@ func (sv *service) confirmPaper(ctx context.Context, r *scene.Request) (*scene.R
 	if err != nil {
 		return nil, err
 	}
-	it := &item{paperBallots: 1, sealed: &sealed, writes: []scene.Write{{Op: "delete", Collection: colPaper, ID: pid, Version: ver}}}
+	a := audit("ballot.paper_confirmed", rd.ID, nil, map[string]string{"paper_id": pid, "entered_by": p.EnteredBy})
+	it := &item{paperBallots: 1, sealed: &sealed, audit: &a, writes: []scene.Write{{Op: "delete", Collection: colPaper, ID: pid, Version: ver}}}
 	it.recheck = func(ctx context.Context, h scene.Host) error {
 		_, _, err := loadPaper(ctx, h, rd.ID, pid)
 		return err
@@ -284,9 +281,6 @@ func (sv *service) confirmPaper(ctx context.Context, r *scene.Request) (*scene.R
 		}
 		return nil, err
 	}
-	if err := audit(ctx, r.Host, "ballot.paper_confirmed", rd.ID, nil, map[string]string{"paper_id": pid, "entered_by": p.EnteredBy}); err != nil {
-		return nil, err
-	}
 	return created(CastJSON{Receipt: sealed.Receipt})
 }
 
@@ -295,10 +289,8 @@ func (sv *service) discardPaper(ctx context.Context, r *scene.Request) (*scene.R
 	if _, _, err := loadPaper(ctx, r.Host, r.Param("id"), pid); err != nil {
 		return nil, err
 	}
-	if err := r.Host.Store().Delete(ctx, colPaper, pid, 0); err != nil {
-		return nil, err
-	}
-	if err := audit(ctx, r.Host, "ballot.paper_discarded", r.Param("id"), map[string]string{"paper_id": pid}, nil); err != nil {
+	if _, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "delete", Collection: colPaper, ID: pid}}, nil,
+		audit("ballot.paper_discarded", r.Param("id"), map[string]string{"paper_id": pid}, nil)); err != nil {
 		return nil, err
 	}
 	return scene.NoContent()

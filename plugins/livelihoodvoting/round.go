@@ -119,13 +119,15 @@ func loadRound(ctx context.Context, h scene.Host, id string) (RoundJSON, error) 
 	return roundOut(d)
 }
 
-// saveRound writes rd back at the version read.
-func saveRound(ctx context.Context, h scene.Host, rd *RoundJSON) error {
-	d, err := h.Store().Update(ctx, colRounds, rd.ID, rd.Version, rd.Round)
+// saveRound writes rd back at the version read, with the events and audit entries of the
+// change.
+func saveRound(ctx context.Context, h scene.Host, rd *RoundJSON, events []scene.EventDraft, audits ...scene.AuditDraft) error {
+	docs, err := h.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: colRounds, ID: rd.ID, Version: rd.Version, Data: rd.Round}},
+		events, audits...)
 	if err != nil {
 		return err
 	}
-	rd.Version = d.Version
+	rd.Version = docs[0].Version
 	return nil
 }
 
@@ -183,14 +185,13 @@ func (sv *service) createRound(ctx context.Context, r *scene.Request) (*scene.Re
 		return nil, scene.Conflict("round.year_taken", scene.T("该年度已有票决。", "This year already has a round."))
 	}
 	rd := Round{Year: in.Year, Title: strings.TrimSpace(in.Title), Phase: PhaseCollecting, Plan: in.Plan, History: []Transition{}, CreatedBy: r.Principal.UserID}
-	d, err := r.Host.Store().Create(ctx, colRounds, "", rd)
+	id := newID()
+	docs, err = r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: colRounds, ID: id, Data: rd}}, nil,
+		audit("round.create", id, nil, map[string]any{"year": rd.Year, "title": rd.Title}))
 	if err != nil {
 		return nil, err
 	}
-	if err := audit(ctx, r.Host, "round.create", d.ID, nil, map[string]any{"year": rd.Year, "title": rd.Title}); err != nil {
-		return nil, err
-	}
-	j, err := roundOut(d)
+	j, err := roundOut(docs[0])
 	if err != nil {
 		return nil, err
 	}
@@ -270,10 +271,8 @@ func (sv *service) advance(ctx context.Context, r *scene.Request) (*scene.Respon
 		}
 		writes = append(writes, ws...)
 	}
-	if _, err := r.Host.Store().Batch(ctx, writes, nil); err != nil {
-		return nil, err
-	}
-	if err := audit(ctx, r.Host, "round.phase", rd.ID, map[string]any{"phase": from}, map[string]any{"phase": next, "note": in.Note}); err != nil {
+	if _, err := r.Host.Store().Batch(ctx, writes, nil,
+		audit("round.phase", rd.ID, map[string]any{"phase": from}, map[string]any{"phase": next, "note": in.Note})); err != nil {
 		return nil, err
 	}
 	rd.Version++

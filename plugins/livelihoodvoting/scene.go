@@ -12,9 +12,9 @@
 package livelihoodvoting
 
 import (
-	"context"
 	"net/http"
 
+	"github.com/google/uuid"
 	"github.com/renda-platform/renda/plugins/scene"
 )
 
@@ -107,8 +107,10 @@ func New(version string) *scene.Scene {
 			{Kind: dutyInspect, Title: scene.T("视察民生实事项目", "Inspected a livelihood project")},
 			{Kind: dutyEvaluate, Title: scene.T("测评民生实事项目", "Evaluated a livelihood project")},
 		},
-		Capabilities: []string{scene.CapStore, scene.CapDirectory, scene.CapDuty, scene.CapAudit, scene.CapScheduler, scene.CapFiles},
-		Pages:        pages(),
+		Capabilities: []string{scene.CapStore, scene.CapDirectory, scene.CapDuty, scene.CapAudit, scene.CapScheduler, scene.CapFiles,
+			scene.CapEvents},
+		Publishes: []string{EventFollowUps},
+		Pages:     pages(),
 	})
 	sv := &service{commit: newCommitter(), seats: newElectorateCache(), ballots: newBallotCache()}
 	s.Handle(http.MethodGet, "/rounds", permRead, scene.T("票决年度列表", "Voting rounds"), sv.listRounds)
@@ -121,6 +123,7 @@ func New(version string) *scene.Scene {
 	sv.registerCount(s)
 	sv.registerDelivery(s)
 	sv.registerEvaluation(s)
+	s.OnEvent(EventFollowUps, sv.doFollowUps)
 	return s
 }
 
@@ -138,7 +141,11 @@ func created(v any) (*scene.Response, error) { return scene.JSON(http.StatusCrea
 // ok answers 200 with v.
 func ok(v any) (*scene.Response, error) { return scene.JSON(http.StatusOK, v) }
 
-// audit records an action on a round in the congress's audit log.
-func audit(ctx context.Context, h scene.Host, action, roundID string, before, after any) error {
-	return h.Audit(ctx, action, "voting_round", roundID, before, after)
+// audit is the audit entry of an action on a round, to store with the action's write.
+func audit(action, roundID string, before, after any) scene.AuditDraft {
+	return scene.AuditDraft{Action: action, TargetType: "voting_round", TargetID: roundID, Before: before, After: after}
 }
+
+// newID makes a document id for a write whose audit entry or follow-up work names it, in
+// the shape of the ids the host makes.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }

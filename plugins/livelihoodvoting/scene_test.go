@@ -3,9 +3,11 @@ package livelihoodvoting_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/renda-platform/renda/plugins/livelihoodvoting"
 	"github.com/renda-platform/renda/plugins/scene"
@@ -185,12 +187,96 @@ func TestFullRound(t *testing.T) {
 	if ev.Overall.Total != 2 || ev.Overall.SatisfactionPermille != 500 {
 		t.Errorf("evaluation = %+v", ev.Overall)
 	}
+	// The inspection's and the evaluations' duty entries are follow-up work of their writes.
+	if n := len(f.h.Duties(tenant)); n != 8 {
+		t.Errorf("%d duty entries before the follow-up work, want the 8 votes", n)
+	}
+	if err := f.h.DeliverPublished(tenant); err != nil {
+		t.Fatal(err)
+	}
 	kinds := map[string]int{}
 	for _, d := range f.h.Duties(tenant) {
 		kinds[d.Kind]++
 	}
 	if kinds["voting.vote"] != 8 || kinds["voting.inspect"] != 1 || kinds["voting.evaluate"] != 2 {
 		t.Errorf("duty kinds = %v", kinds)
+	}
+	// Each action's audit entry was stored with it, naming who acted: a paper entry names
+	// the staff member who keyed it in, not the one whose request led its group.
+	var audit []string
+	for _, a := range f.h.AuditLog(tenant) {
+		by := map[string]string{f.staff.UserID: "staff", f.staff2.UserID: "staff2"}[a.ActorID]
+		if by == "" {
+			by = a.ActorID
+		}
+		audit = append(audit, a.Action+" by "+by)
+	}
+	wantAudit := "round.create by staff, candidate.merge by staff, round.phase by staff, round.shortlist by staff, " +
+		"ballot.configure by staff, round.phase by staff, ballot.open by staff, " +
+		"ballot.paper_voter by staff, ballot.paper_entered by staff, ballot.paper_confirmed by staff2, " +
+		"ballot.paper_voter by staff, ballot.paper_entered by staff, ballot.paper_confirmed by staff2, " +
+		"ballot.close by staff, ballot.count by staff, round.phase by staff, project.milestones by staff, round.phase by staff"
+	if got := strings.Join(audit, ", "); got != wantAudit {
+		t.Errorf("audit log:\n got %s\nwant %s", got, wantAudit)
+	}
+}
+
+// The ballot's timers follow from the rules' write, and a scheduled close's count from the
+// close: none is set before the follow-up work is done, and none is lost if it fails.
+func TestScheduledBallot(t *testing.T) {
+	f := newFixture(t, 3, true, "per_candidate", 0)
+	base := "/rounds/" + f.round
+	opens, closes := time.Now().Add(-time.Minute).UTC(), time.Now().Add(time.Hour).UTC()
+	f.must(t, http.StatusOK, f.staff, http.MethodPut, base+"/ballot", map[string]any{"mode": "per_candidate", "secret": true,
+		"opens_at": opens, "closes_at": closes})
+	keys := func() []string {
+		var out []string
+		for _, s := range f.h.Scheduled(tenant) {
+			out = append(out, s.Key)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := keys(); len(got) != 0 {
+		t.Fatalf("scheduled %v before the follow-up work", got)
+	}
+	if err := f.h.DeliverPublished(tenant); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keys(), []string{f.round + ".close", f.round + ".open"}; !slices.Equal(got, want) {
+		t.Fatalf("scheduled %v, want %v", got, want)
+	}
+	job := map[string]string{"round_id": f.round}
+	if err := f.h.RunJob(tenant, "ballot-open", job); err != nil {
+		t.Fatal(err)
+	}
+	f.must(t, http.StatusCreated, f.deputies[0], http.MethodPost, base+"/ballot/cast", f.choices("approve", "oppose", "abstain"))
+	if err := f.h.RunJob(tenant, "ballot-close", job); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.h.RunJob(tenant, "ballot-close", job); err != nil { // a retry finds it closed
+		t.Fatal(err)
+	}
+	if err := f.h.DeliverPublished(tenant); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keys(), []string{f.round + ".close", f.round + ".count", f.round + ".open"}; !slices.Equal(got, want) {
+		t.Fatalf("scheduled %v, want %v", got, want)
+	}
+	if err := f.h.RunJob(tenant, "ballot-count", job); err != nil {
+		t.Fatal(err)
+	}
+	var res livelihoodvoting.Result
+	f.must(t, http.StatusOK, f.staff, http.MethodGet, base+"/result", nil).Decode(t, &res)
+	if res.Ballots != 1 {
+		t.Errorf("%d ballots counted, want 1", res.Ballots)
+	}
+	for _, a := range f.h.AuditLog(tenant) {
+		if a.Action == "ballot.open" || a.Action == "ballot.close" || a.Action == "ballot.count" {
+			if a.ActorID != "" {
+				t.Errorf("%s by %q, want the scheduler (no actor)", a.Action, a.ActorID)
+			}
+		}
 	}
 }
 
@@ -275,6 +361,22 @@ func TestBadInput(t *testing.T) {
 	f.must(t, http.StatusCreated, f.deputies[0], http.MethodPost, base+"/ballot/cast", f.choices("approve", "oppose", "abstain"))
 	if r := f.do(t, f.deputies[0], http.MethodPost, base+"/ballot/cast", f.choices("approve", "oppose", "abstain")); r.Problem == nil || r.Problem.Key != "ballot.already_voted" {
 		t.Errorf("second vote: %s", r)
+	}
+	// A paper ballot keyed in twice for a deputy: the second write fails, and records no
+	// audit entry.
+	paper := map[string]any{"deputy_id": f.deputies[2].DeputyID, "choices": f.choices("approve", "oppose", "abstain")["choices"]}
+	f.must(t, http.StatusCreated, f.staff, http.MethodPost, base+"/paper/ballots", paper)
+	if r := f.do(t, f.staff2, http.MethodPost, base+"/paper/ballots", paper); r.Problem == nil || r.Problem.Key != "paper.exists" {
+		t.Errorf("a paper ballot keyed in twice: %s", r)
+	}
+	entered := 0
+	for _, a := range f.h.AuditLog(tenant) {
+		if a.Action == "ballot.paper_entered" {
+			entered++
+		}
+	}
+	if entered != 1 {
+		t.Errorf("%d paper_entered audit entries, want 1 (the failed write's is not kept)", entered)
 	}
 	f.must(t, http.StatusOK, f.staff, http.MethodPost, base+"/ballot/close", nil)
 	if r := f.do(t, f.deputies[1], http.MethodPost, base+"/ballot/cast", f.choices("approve", "oppose", "abstain")); r.Problem == nil || r.Problem.Key != "ballot.not_open" {
