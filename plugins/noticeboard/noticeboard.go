@@ -172,22 +172,20 @@ func (b *board) create(ctx context.Context, r *scene.Request) (*scene.Response, 
 	if in.Publish {
 		n.Status, n.PublishedAt = "published", time.Now().UTC()
 	}
-	// The notice and its event commit together (the host's outbox): a
-	// subscriber never hears of a notice that was not stored.
+	// The notice, its event and its audit entry commit together (the host's
+	// outbox): a subscriber never hears of a notice that was not stored, and
+	// no notice is stored unaudited.
 	id := newID()
 	var events []scene.EventDraft
 	if in.Publish {
 		events = append(events, scene.EventDraft{Type: EventPublished, Payload: PublishedEvent{ID: id, Title: n.Title}})
 	}
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: collection, ID: id, Data: n}}, events)
+	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: collection, ID: id, Data: n}}, events,
+		scene.AuditDraft{Action: "notice.create", TargetType: "notice", TargetID: id, After: n})
 	if err != nil {
 		return nil, err
 	}
-	d := docs[0]
-	if err := r.Host.Audit(ctx, "notice.create", "notice", d.ID, nil, n); err != nil {
-		return nil, err
-	}
-	j, err := out(d)
+	j, err := out(docs[0])
 	if err != nil {
 		return nil, err
 	}
@@ -262,15 +260,12 @@ func (b *board) update(ctx context.Context, r *scene.Request) (*scene.Response, 
 	if version == 0 {
 		version = d.Version
 	}
-	docs, err := st.Batch(ctx, []scene.Write{{Op: "update", Collection: collection, ID: d.ID, Version: version, Data: n}}, events)
+	docs, err := st.Batch(ctx, []scene.Write{{Op: "update", Collection: collection, ID: d.ID, Version: version, Data: n}}, events,
+		scene.AuditDraft{Action: "notice.update", TargetType: "notice", TargetID: d.ID, Before: before, After: n})
 	if err != nil {
 		return nil, err
 	}
-	d = docs[0]
-	if err := r.Host.Audit(ctx, "notice.update", "notice", d.ID, before, n); err != nil {
-		return nil, err
-	}
-	j, err := out(d)
+	j, err := out(docs[0])
 	if err != nil {
 		return nil, err
 	}
@@ -278,13 +273,12 @@ func (b *board) update(ctx context.Context, r *scene.Request) (*scene.Response, 
 }
 
 func (b *board) remove(ctx context.Context, r *scene.Request) (*scene.Response, error) {
-	if err := r.Host.Store().Delete(ctx, collection, r.Param("id"), 0); err != nil {
+	_, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "delete", Collection: collection, ID: r.Param("id")}}, nil,
+		scene.AuditDraft{Action: "notice.delete", TargetType: "notice", TargetID: r.Param("id")})
+	if err != nil {
 		if p, ok := scene.AsProblem(err); ok && p.Code == scene.CodeNotFound {
 			return nil, errNotFound
 		}
-		return nil, err
-	}
-	if err := r.Host.Audit(ctx, "notice.delete", "notice", r.Param("id"), nil, nil); err != nil {
 		return nil, err
 	}
 	return scene.NoContent()

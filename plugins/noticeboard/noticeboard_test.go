@@ -102,6 +102,10 @@ func TestPublish(t *testing.T) {
 	if res.Status != http.StatusConflict || res.Key() != "document.stale" {
 		t.Errorf("edit from version 1 after version 2: %s, want 409 document.stale", res)
 	}
+	// The refused edit's audit entry went with its failed batch.
+	if got := h.AuditLog(scenetest.DefaultTenant); len(got) != 3 || got[2].ActorID != staff.UserID {
+		t.Errorf("audit after a stale edit = %+v, want the three entries before it, the last by %s", got, staff.UserID)
+	}
 	if res := h.Request(http.MethodPut, "/notices/"+now.ID).As(staff).JSON(noticeboard.NoticeInput{Title: "再发布", Publish: true}).Do(); res.Status != http.StatusOK {
 		t.Errorf("edit a published notice: %s", res)
 	}
