@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
@@ -11,6 +13,10 @@ const dist = fileURLToPath(new URL('../dist', import.meta.url))
 export default defineConfig({
   plugins: [
     vue(),
+    // Element Plus components (and v-loading) are imported where a template
+    // uses them, so each page's chunk carries only its own; the styles stay
+    // one sheet (main.ts), which also serves ElMessage and ElMessageBox.
+    Components({ resolvers: [ElementPlusResolver({ importStyle: false })], dts: false }),
     {
       name: 'renda-keep-gitkeep',
       closeBundle() {

@@ -1,8 +1,11 @@
 import { config } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
 import { i18n } from '../i18n'
 
-config.global.plugins = [i18n, ElementPlus]
+// Element Plus components are imported by the files that use them (the
+// build's component resolver runs in tests too); installing the whole
+// library as well would load a second copy whose forms and form items do
+// not see each other.
+config.global.plugins = [i18n]
 
 // jsdom lacks these; Element Plus and ECharts ask for them.
 class RO {
