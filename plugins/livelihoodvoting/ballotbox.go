@@ -268,8 +268,9 @@ func (sv *service) closeNow(ctx context.Context, r *scene.Request) (*scene.Respo
 	if err != nil {
 		return nil, err
 	}
-	// Count at once when nothing is outstanding; a large count goes on in a job.
-	if _, err := sv.count(ctx, r.Host, rd.ID, time.Now().Add(5*time.Second)); err != nil {
+	// Count at once when nothing is outstanding; a large count goes on in a job. Outstanding
+	// paper ballots (a problem) leave the count to staff.
+	if err := sv.countOrContinue(ctx, r.Host, rd.ID, 5*time.Second); err != nil {
 		if _, isP := scene.AsProblem(err); !isP {
 			return nil, err
 		}

@@ -93,20 +93,25 @@ func (sv *service) registerCount(s *scene.Scene) {
 var errNotCounted = scene.Conflict("ballot.not_counted", scene.T("尚未计票。", "The ballot has not been counted yet."))
 
 func (sv *service) countNow(ctx context.Context, r *scene.Request) (*scene.Response, error) {
-	done, err := sv.count(ctx, r.Host, r.Param("id"), time.Now().Add(6*time.Second))
-	if err != nil {
+	if err := sv.countOrContinue(ctx, r.Host, r.Param("id"), 6*time.Second); err != nil {
 		return nil, err
-	}
-	if !done {
-		if err := r.Host.Schedule(ctx, jobCount, time.Now(), r.Param("id")+".count", roundJob{RoundID: r.Param("id")}); err != nil {
-			return nil, err
-		}
 	}
 	rd, err := loadRound(ctx, r.Host, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
 	return ok(rd)
+}
+
+// countOrContinue counts for up to budget and leaves what is left of a large count (emptying
+// the urn, the duty ledger's entries) to the count job. Counting again resumes where it
+// stopped, so scheduling the job twice does no harm.
+func (sv *service) countOrContinue(ctx context.Context, h scene.Host, roundID string, budget time.Duration) error {
+	done, err := sv.count(ctx, h, roundID, time.Now().Add(budget))
+	if err != nil || done {
+		return err
+	}
+	return h.Schedule(ctx, jobCount, time.Now(), roundID+".count", roundJob{RoundID: roundID})
 }
 
 func (sv *service) countJob(ctx context.Context, j *scene.Job) error {
