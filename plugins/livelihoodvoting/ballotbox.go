@@ -205,6 +205,9 @@ func (sv *service) openNow(ctx context.Context, r *scene.Request) (*scene.Respon
 
 type roundJob struct {
 	RoundID string `json:"round_id"`
+	// At is the time an opening or closing was scheduled for (absent in timers set before it
+	// was carried, and in count jobs).
+	At *time.Time `json:"at,omitempty"`
 }
 
 func (sv *service) scheduledOpen(ctx context.Context, j *scene.Job) error {
@@ -212,11 +215,36 @@ func (sv *service) scheduledOpen(ctx context.Context, j *scene.Job) error {
 	if err := jsonDecode(j.Payload, &p); err != nil {
 		return nil
 	}
+	if act, err := stillDue(ctx, j.Host, jobOpen, p.RoundID+".open", p, func(b *BallotConfig) *time.Time { return b.OpensAt }); !act {
+		return err
+	}
 	_, err := sv.open(ctx, j.Host, p.RoundID, "schedule", time.Now().UTC())
 	if _, isP := scene.AsProblem(err); isP {
 		return nil // opened by hand already, or no longer possible: nothing to retry
 	}
 	return err
+}
+
+// stillDue checks a scheduled opening or closing (p) against the round as it is now. Staff
+// may have removed the time since (a timer cannot be cancelled: it fires anyway), or moved it
+// later while a late redelivery of the old follow-up work set the timer back to the old time.
+// It says whether to act now; a time moved later is scheduled again.
+func stillDue(ctx context.Context, h scene.Host, job, key string, p roundJob, at func(*BallotConfig) *time.Time) (bool, error) {
+	rd, err := loadRound(ctx, h, p.RoundID)
+	if _, isP := scene.AsProblem(err); isP {
+		return false, nil // the round is gone
+	}
+	if err != nil {
+		return false, err
+	}
+	if rd.Ballot == nil || at(rd.Ballot) == nil {
+		return false, nil
+	}
+	when := *at(rd.Ballot)
+	if p.At != nil && !p.At.Equal(when) && when.After(time.Now()) {
+		return false, h.Schedule(ctx, job, when, key, roundJob{RoundID: p.RoundID, At: &when})
+	}
+	return true, nil
 }
 
 // open snapshots the electorate (the deputies seated now) and opens the ballot.
@@ -286,6 +314,9 @@ func (sv *service) scheduledClose(ctx context.Context, j *scene.Job) error {
 	var p roundJob
 	if err := jsonDecode(j.Payload, &p); err != nil {
 		return nil
+	}
+	if act, err := stillDue(ctx, j.Host, jobClose, p.RoundID+".close", p, func(b *BallotConfig) *time.Time { return b.ClosesAt }); !act {
+		return err
 	}
 	_, err := sv.close(ctx, j.Host, p.RoundID, "schedule", true)
 	if _, isP := scene.AsProblem(err); isP {

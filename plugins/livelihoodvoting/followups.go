@@ -63,7 +63,7 @@ func (sv *service) doFollowUps(ctx context.Context, e *scene.Event) error {
 		return err
 	}
 	for _, t := range f.Timers {
-		if err := e.Host.Schedule(ctx, t.Job, t.At, t.Key, roundJob{RoundID: t.RoundID}); err != nil {
+		if err := e.Host.Schedule(ctx, t.Job, t.At, t.Key, roundJob{RoundID: t.RoundID, At: &t.At}); err != nil {
 			return err
 		}
 	}

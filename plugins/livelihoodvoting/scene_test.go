@@ -280,6 +280,66 @@ func TestScheduledBallot(t *testing.T) {
 	}
 }
 
+// A timer cannot be cancelled: when staff remove a scheduled closing, or move it later and the
+// old timer still fires (a late redelivery of the old follow-up work set it back), the ballot
+// must stay open.
+func TestRemovedOrMovedClosingDoesNotClose(t *testing.T) {
+	first := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	later := first.Add(time.Hour)
+	for _, tc := range []struct {
+		name string
+		then time.Time // the closing after the change; zero: removed
+	}{{"removed", time.Time{}}, {"moved later", later}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, 3, true, "per_candidate", 0)
+			base := "/rounds/" + f.round
+			configure := func(closes time.Time) {
+				t.Helper()
+				in := map[string]any{"mode": "per_candidate", "secret": true, "opens_at": time.Now().Add(-time.Minute).UTC()}
+				if !closes.IsZero() {
+					in["closes_at"] = closes
+				}
+				f.must(t, http.StatusOK, f.staff, http.MethodPut, base+"/ballot", in)
+				if err := f.h.DeliverPublished(tenant); err != nil {
+					t.Fatal(err)
+				}
+			}
+			timer := func(key string) scenetest.Scheduled {
+				t.Helper()
+				for _, s := range f.h.Scheduled(tenant) {
+					if s.Key == f.round+key {
+						return s
+					}
+				}
+				t.Fatalf("no timer %s", key)
+				return scenetest.Scheduled{}
+			}
+			run := func(s scenetest.Scheduled) {
+				t.Helper()
+				if err := f.h.RunJob(tenant, s.Job, s.Payload); err != nil {
+					t.Fatal(err)
+				}
+			}
+			configure(first)
+			old := timer(".close")
+			configure(tc.then)
+			run(timer(".open"))
+			run(old)
+			var rd livelihoodvoting.RoundJSON
+			f.must(t, http.StatusOK, f.staff, http.MethodGet, base, nil).Decode(t, &rd)
+			if rd.Ballot.State != livelihoodvoting.BallotOpen {
+				t.Fatalf("after the old closing's timer fired the ballot is %s, want open", rd.Ballot.State)
+			}
+			f.must(t, http.StatusCreated, f.deputies[0], http.MethodPost, base+"/ballot/cast", f.choices("approve", "oppose", "abstain"))
+			if !tc.then.IsZero() {
+				if got := timer(".close").At; !got.Equal(later) {
+					t.Errorf("the closing timer is at %s, want %s", got, later)
+				}
+			}
+		})
+	}
+}
+
 func TestConcurrentCastsBySameDeputy(t *testing.T) {
 	f := newFixture(t, 3, true, "choose_k", 2)
 	base := "/rounds/" + f.round
