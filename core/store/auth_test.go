@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +58,23 @@ func TestAuthenticateCredentials(t *testing.T) {
 		bad("an expired session", s.Token)
 
 		s = login()
+		if strings.HasPrefix(db.OwnerURL, "postgres") {
+			// A session that outlived its user's status (UpdateUser ends them too, so
+			// this is set behind the store's back).
+			raw, err := sql.Open("pgx", db.OwnerURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if _, err := raw.Exec(`UPDATE users SET status = 'disabled' WHERE id = $1`, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			bad("a session whose user is disabled", s.Token)
+			if _, err := raw.Exec(`UPDATE users SET status = 'active' WHERE id = $1`, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			good("the same session once the user is active again", s.Token)
+		}
 		disabled := core.UserDisabled
 		if _, err := db.UpdateUser(ctx, u.ID, core.UserUpdate{Status: &disabled}); err != nil {
 			t.Fatal(err)
