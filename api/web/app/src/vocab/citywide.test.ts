@@ -7,6 +7,7 @@ import { mockFetch } from '../test/fetch'
 import { session, type DiscoveredScene, type Me } from '../session'
 import { byID, ctx, pages } from './fixtures'
 import PageView from './PageView.vue'
+import ActionButton from './ActionButton.vue'
 import CitywideView from '../views/CitywideView.vue'
 
 vi.mock('./EChart.vue', () => ({
@@ -125,5 +126,18 @@ describe("a congress below's record", () => {
     await flushPromises()
     expect(theirs.find('.detail-title').text()).toBe('行道树倒伏')
     expect(theirs.findAll('.detail-actions button').length).toBe(0)
+  })
+})
+
+describe('actions where the user only reads', () => {
+  it('offers no form page that would write, nor any call', async () => {
+    const r = createRouter({ history: createMemoryHistory(), routes: [{ path: '/t/:tenant/s/:scene/:page/:id?', name: 'scene-page', component: { template: '<div/>' } }] })
+    const report = { id: 'report', title: { zh: '报告问题', en: 'Report' }, page: 'report' }
+    const figures = { id: 'figures', title: { zh: '统计', en: 'Figures' }, page: 'stats' }
+    const shown = (over: object) =>
+      [report, figures].filter((a) => mount(ActionButton, { props: { action: a, ctx: ctx(over) }, global: { plugins: [r] } }).html().includes(a.title.zh)).map((a) => a.id)
+    expect(shown({})).toEqual(['report', 'figures'])
+    expect(shown({ readOnly: true })).toEqual(['figures'])
+    expect(shown({ scope: 'descendants' })).toEqual(['figures'])
   })
 })
