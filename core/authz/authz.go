@@ -251,6 +251,9 @@ func (a *Authorizer) PutRole(ctx context.Context, t *tenants.Tenant, name string
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	if err := a.changed(ctx, t); err != nil { // locks the tenant's row first
+		return nil, err
+	}
 	ad, err := a.adapter(ctx)
 	if err != nil {
 		return nil, err
@@ -262,9 +265,6 @@ func (a *Authorizer) PutRole(ctx context.Context, t *tenants.Tenant, name string
 		if err := ad.AddPolicies("p", "p", rules); err != nil {
 			return nil, fmt.Errorf("authz: put role: %w", err)
 		}
-	}
-	if err := a.changed(ctx, t); err != nil {
-		return nil, err
 	}
 	roles, err := a.Roles(ctx, t)
 	if err != nil {
@@ -309,6 +309,9 @@ func (a *Authorizer) DeleteRole(ctx context.Context, t *tenants.Tenant, name str
 	if slices.Contains(core.BuiltinRoles, name) {
 		return core.Errorf(core.ECONFLICT, "role.builtin")
 	}
+	if err := a.changed(ctx, t); err != nil { // locks the tenant's row first
+		return err
+	}
 	ok, err := a.roleExists(ctx, t, name)
 	if err != nil {
 		return err
@@ -326,7 +329,7 @@ func (a *Authorizer) DeleteRole(ctx context.Context, t *tenants.Tenant, name str
 	if err := ad.RemoveFilteredPolicy("g", "g", 1, name, t.ID); err != nil {
 		return fmt.Errorf("authz: delete role: %w", err)
 	}
-	return a.changed(ctx, t)
+	return nil
 }
 
 // UserRoles implements core.Authorizer.
@@ -342,6 +345,11 @@ func (a *Authorizer) UserRoles(ctx context.Context, t *tenants.Tenant, userID st
 
 // SetUserRoles implements core.Authorizer.
 func (a *Authorizer) SetUserRoles(ctx context.Context, t *tenants.Tenant, userID string, roles []string) error {
+	// Bump first: it locks the tenant's row, so a role deleted meanwhile
+	// cannot be assigned after it was found to exist.
+	if err := a.changed(ctx, t); err != nil {
+		return err
+	}
 	var v core.Validator
 	rules := [][]string{}
 	for i, r := range roles {
@@ -373,7 +381,7 @@ func (a *Authorizer) SetUserRoles(ctx context.Context, t *tenants.Tenant, userID
 			return fmt.Errorf("authz: set roles: %w", err)
 		}
 	}
-	return a.changed(ctx, t)
+	return nil
 }
 
 // GrantPlatformAdmin implements core.Authorizer.

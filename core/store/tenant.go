@@ -3,6 +3,8 @@ package store
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -359,20 +361,20 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // BumpPolicyVersion marks the tenant's roles and grants as changed, so every
 // server instance reloads its authorization cache for the tenant, and
-// returns the new version. The version moves to at least the current time
-// in microseconds, not merely up by one: a bump in a transaction that rolls
-// back may already have cached rules under its number, and no later bump
-// may reuse that number.
+// returns the new version. The version is a random number, not the old one
+// plus one: a bump in a transaction that rolls back may already have cached
+// rules under its number, and no later bump may reuse that number (nor may
+// it depend on servers' clocks agreeing). The update also locks the tenant's
+// row until the transaction ends, so callers bump first and then check
+// what they change.
 func (db *DB) BumpPolicyVersion(ctx context.Context, tenantID string) (int64, error) {
-	var v int64
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return 0, core.Wrap("bump policy version", err)
+	}
+	v := int64(binary.BigEndian.Uint64(b[:])>>1) | 1 // positive, never 0
 	err := db.run(ctx, func(tx *gorm.DB) error {
-		floor := time.Now().UnixMicro()
-		err := tx.Model(&tenantRow{}).Where("id = ?", tenantID).
-			Update("policy_version", gorm.Expr("CASE WHEN policy_version + 1 > ? THEN policy_version + 1 ELSE ? END", floor, floor)).Error
-		if err != nil {
-			return core.Wrap("bump policy version", err)
-		}
-		return core.Wrap("bump policy version", tx.Model(&tenantRow{}).Where("id = ?", tenantID).Select("policy_version").Scan(&v).Error)
+		return core.Wrap("bump policy version", tx.Model(&tenantRow{}).Where("id = ?", tenantID).Update("policy_version", v).Error)
 	})
 	return v, err
 }
