@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -362,6 +364,15 @@ func TestHostileScene(t *testing.T) {
 			t.Errorf("undeclared %s: %v", what, m)
 		}
 	}
+	// A batch with a timer or a duty entry, without the capability: refused, its write not kept.
+	for _, what := range []string{"batch-timer", "batch-duty"} {
+		if _, m := call("haishu", http.MethodGet, "/undeclared/"+what); m["ok"] != false || m["key"] != "capability.undeclared" {
+			t.Errorf("undeclared %s: %v", what, m)
+		}
+	}
+	if _, m := call("haishu", http.MethodGet, "/count"); m["data"] != "1" {
+		t.Errorf("haishu's documents after the refused batches: %v, want the one written", m)
+	}
 	audit := e.Do(http.MethodGet, "/api/v1/t/haishu/audit?action=scene.refused", e.Tokens["haishu/tenant_admin"], nil)
 	var ap api.PageJSON[api.AuditEntryJSON]
 	audit.JSON(t, &ap)
@@ -541,6 +552,104 @@ func TestSceneTimerAndInbox(t *testing.T) {
 	}
 	if r := e.Do(http.MethodPost, "/api/v1/t/haishu/inbox/"+mine+"/read", e.Tokens["haishu/deputy"], nil); r.Code != http.StatusNotFound {
 		t.Errorf("marking another's notification: %d, want 404", r.Code)
+	}
+}
+
+// TestSceneBatchTimersAndDuties: through a real process, a batch's timer
+// and duty entry are stored with its write; a batch that fails stores
+// neither, and one naming an undeclared job or duty kind is refused before
+// anything is written. (TestHostileScene: without the capabilities, such a
+// batch is refused.)
+func TestSceneBatchTimersAndDuties(t *testing.T) {
+	e := sceneEnv(t, "postgres", "listener")
+	enable(t, e, "test.listener", "1.0.0", "haishu")
+	_, deputyID := deputyToken(t, e, "haishu", "王建国")
+	admin := e.Tokens["haishu/tenant_admin"]
+	db, err := sql.Open("pgx", e.DB.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	docVersion := func(id string) int {
+		return count(`SELECT coalesce(max(version), 0) FROM scene_documents WHERE scene_id = 'test.listener' AND id = $1`, id)
+	}
+	timers := func(ref string) int {
+		return count(`SELECT count(*) FROM scene_timers WHERE scene_id = 'test.listener' AND key = $1 AND job = 'remind'
+			AND due_at > now() + interval '50 minutes'`, "t:follow-"+ref)
+	}
+	duties := func(ref string) int {
+		var page api.PageJSON[api.DutyActivityJSON]
+		e.Do(http.MethodGet, "/api/v1/t/haishu/deputies/"+deputyID+"/activities", admin, nil).JSON(t, &page)
+		n := 0
+		for _, a := range page.Items {
+			if a.Scene == "test.listener" && a.Kind == "seen.follow" && a.Ref == ref {
+				n++
+			}
+		}
+		return n
+	}
+	type result struct {
+		OK     bool     `json:"ok"`
+		Code   string   `json:"code"`
+		Key    string   `json:"key"`
+		Fields []string `json:"fields"`
+	}
+	follow := func(in map[string]any) result {
+		t.Helper()
+		in["deputy"] = cmp.Or(in["deputy"], any(deputyID))
+		r := e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/test.listener/follow", e.Tokens["haishu/staff"], in)
+		var out result
+		must(t, r, http.StatusOK, "follow").JSON(t, &out)
+		return out
+	}
+
+	cases := []struct {
+		name    string
+		in      map[string]any
+		want    result
+		doc     string
+		version int // the document's version after the batch (0: none)
+	}{
+		{"undeclared job", map[string]any{"id": "f0", "job": "nightly", "kind": "seen.follow"},
+			result{Code: "invalid", Key: "validation.failed", Fields: []string{"job"}}, "f0", 0},
+		{"undeclared duty kind", map[string]any{"id": "f0", "job": "remind", "kind": "seen.other"},
+			result{Code: "invalid", Key: "validation.failed", Fields: []string{"kind"}}, "f0", 0},
+		{"unknown deputy, after the write", map[string]any{"id": "f0", "job": "remind", "kind": "seen.follow", "deputy": "0190b6a0-0000-7000-8000-00000000dead"},
+			result{Code: "not_found", Key: "deputy.not_found"}, "f0", 0},
+		{"stored together", map[string]any{"id": "f1", "job": "remind", "kind": "seen.follow"}, result{OK: true}, "f1", 1},
+		{"stale version", map[string]any{"id": "f1", "ref": "f1-again", "version": 7, "job": "remind", "kind": "seen.follow"},
+			result{Code: "conflict", Key: "document.stale"}, "f1", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := follow(c.in)
+			if got.OK != c.want.OK || got.Code != c.want.Code || got.Key != c.want.Key || strings.Join(got.Fields, ",") != strings.Join(c.want.Fields, ",") {
+				t.Errorf("batch = %+v, want %+v", got, c.want)
+			}
+			ref, _ := c.in["ref"].(string)
+			ref = cmp.Or(ref, c.doc)
+			want := 0
+			if c.want.OK {
+				want = 1
+			}
+			if v := docVersion(c.doc); v != c.version {
+				t.Errorf("document %s at version %d, want %d", c.doc, v, c.version)
+			}
+			if n := timers(ref); n != want {
+				t.Errorf("timers follow-%s: %d, want %d", ref, n, want)
+			}
+			if n := duties(ref); n != want {
+				t.Errorf("duty entries %s: %d, want %d", ref, n, want)
+			}
+		})
 	}
 }
 

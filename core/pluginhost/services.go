@@ -267,21 +267,40 @@ func (s *services) StoreAggregate(ctx context.Context, tok, collection string, f
 	return out, nil
 }
 
-func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Write, events []scene.EventDraft, audits []scene.AuditDraft) ([]*scene.Document, error) {
+// StoreBatch checks every capability the batch needs, then every job and
+// duty kind it names, before it writes anything; then it applies the
+// writes, events, audit entries, timers and duty entries in one
+// transaction. A batch needs one item of any kind: timers or duty entries
+// alone are several Schedule or RecordDuty calls that succeed or fail
+// together.
+func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Write, events []scene.EventDraft, audits []scene.AuditDraft,
+	timers []scene.TimerDraft, duties []scene.DutyActivity) ([]*scene.Document, error) {
 	ctx, g, err := s.enter(ctx, tok, scene.CapStore)
 	if err != nil {
 		return nil, err
 	}
-	if len(events) > 0 && !s.man.Has(scene.CapEvents) {
-		_, _, err := s.enter(ctx, tok, scene.CapEvents)
-		return nil, err
+	for _, need := range []struct {
+		n    int
+		name string
+	}{{len(events), scene.CapEvents}, {len(audits), scene.CapAudit}, {len(timers), scene.CapScheduler}, {len(duties), scene.CapDuty}} {
+		if need.n > 0 && !s.man.Has(need.name) {
+			_, _, err := s.enter(ctx, tok, need.name)
+			return nil, err
+		}
 	}
-	if len(audits) > 0 && !s.man.Has(scene.CapAudit) {
-		_, _, err := s.enter(ctx, tok, scene.CapAudit)
-		return nil, err
-	}
-	if len(writes)+len(events) == 0 || len(writes) > 100 || len(events) > 100 || len(audits) > 100 {
+	if len(writes)+len(events)+len(audits)+len(timers)+len(duties) == 0 ||
+		len(writes) > 100 || len(events) > 100 || len(audits) > 100 || len(timers) > 100 || len(duties) > 100 {
 		return nil, scene.Invalid(scene.Field("writes", scene.T("一次批量写入须有 1–100 项。", "A batch holds 1 to 100 writes.")))
+	}
+	for _, t := range timers {
+		if err := s.declaredJob(t.Job); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range duties {
+		if err := s.declaredDutyKind(a.Kind); err != nil {
+			return nil, err
+		}
 	}
 	var out []*scene.Document
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
@@ -317,6 +336,17 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 			before, _ := a.Before.(json.RawMessage)
 			after, _ := a.After.(json.RawMessage)
 			if err := s.store.Record(ctx, s.auditRecord(a.Action, a.TargetType, a.TargetID, before, after)); err != nil {
+				return err
+			}
+		}
+		for _, t := range timers {
+			payload, _ := t.Payload.(json.RawMessage)
+			if err := s.store.PutTimer(ctx, s.timer(t.Job, t.At, t.Key, payload), false); err != nil {
+				return err
+			}
+		}
+		for _, a := range duties {
+			if _, err := s.store.RecordActivity(ctx, s.dutyInput(a)); err != nil {
 				return err
 			}
 		}
@@ -467,19 +497,28 @@ func (s *services) RecordDuty(ctx context.Context, tok string, a scene.DutyActiv
 	if err != nil {
 		return "", err
 	}
-	declared := false
-	for _, k := range s.man.DutyKinds {
-		declared = declared || k.Kind == a.Kind
+	if err := s.declaredDutyKind(a.Kind); err != nil {
+		return "", err
 	}
-	if !declared {
-		return "", scene.Invalid(scene.Field("kind", scene.T("履职类型“"+a.Kind+"”未在清单中声明。", "Duty kind "+a.Kind+" is not declared in the manifest.")))
-	}
-	act, err := s.store.RecordActivity(ctx, core.DutyActivityInput{DeputyID: a.DeputyID, Kind: a.Kind, Scene: s.rel.SceneID,
-		Ref: a.Ref, Title: a.Title, OccurredAt: a.OccurredAt})
+	act, err := s.store.RecordActivity(ctx, s.dutyInput(a))
 	if err != nil {
 		return "", problemOf(err)
 	}
 	return act.ID, nil
+}
+
+// declaredDutyKind returns an invalid Problem unless the manifest declares
+// the duty kind.
+func (s *services) declaredDutyKind(kind string) error {
+	if !slices.ContainsFunc(s.man.DutyKinds, func(k scene.DutyKind) bool { return k.Kind == kind }) {
+		return scene.Invalid(scene.Field("kind", scene.T("履职类型“"+kind+"”未在清单中声明。", "Duty kind "+kind+" is not declared in the manifest.")))
+	}
+	return nil
+}
+
+// dutyInput is the duty archive entry of a scene's duty activity.
+func (s *services) dutyInput(a scene.DutyActivity) core.DutyActivityInput {
+	return core.DutyActivityInput{DeputyID: a.DeputyID, Kind: a.Kind, Scene: s.rel.SceneID, Ref: a.Ref, Title: a.Title, OccurredAt: a.OccurredAt}
 }
 
 func (s *services) Audit(ctx context.Context, tok, action, targetType, targetID string, before, after json.RawMessage) error {
@@ -517,14 +556,28 @@ func (s *services) Schedule(ctx context.Context, tok, job string, at time.Time, 
 	if err != nil {
 		return err
 	}
+	if err := s.declaredJob(job); err != nil {
+		return err
+	}
+	return problemOf(s.store.PutTimer(ctx, s.timer(job, at, key, payload), false))
+}
+
+// declaredJob returns an invalid Problem unless the manifest declares the
+// job.
+func (s *services) declaredJob(job string) error {
 	if !slices.ContainsFunc(s.man.Jobs, func(j scene.JobDef) bool { return j.Name == job }) {
 		return scene.Invalid(scene.Field("job", scene.T("任务“"+job+"”未在清单中声明。", "Job "+job+" is not declared in the manifest.")))
 	}
+	return nil
+}
+
+// timer is the timer a scene schedules: its key is kept apart from cron
+// keys, and an empty one makes a new timer.
+func (s *services) timer(job string, at time.Time, key string, payload json.RawMessage) core.Timer {
 	if key == "" {
 		key = newTimerKey()
 	}
-	t := core.Timer{SceneID: s.rel.SceneID, Key: "t:" + key, Job: job, DueAt: at, Payload: payload}
-	return problemOf(s.store.PutTimer(ctx, t, false))
+	return core.Timer{SceneID: s.rel.SceneID, Key: "t:" + key, Job: job, DueAt: at, Payload: payload}
 }
 
 // problemOf turns a core error into a scene Problem in both languages, so

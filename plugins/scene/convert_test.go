@@ -1,12 +1,15 @@
 package scene
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"testing"
 	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -139,5 +142,58 @@ func TestDocumentRoundTrip(t *testing.T) {
 	}
 	if documentPB(nil) != nil || documentOf(nil) != nil {
 		t.Error("a nil document did not stay nil")
+	}
+}
+
+// batchClient hands a StoreBatch request through its encoding to the host
+// side, as gRPC does; batchHost keeps what the host side received.
+type batchClient struct {
+	pb.HostClient
+	t      *testing.T
+	server *hostServer
+}
+
+func (c batchClient) StoreBatch(ctx context.Context, in *pb.StoreBatchRequest, _ ...grpc.CallOption) (*pb.StoreBatchResponse, error) {
+	return c.server.StoreBatch(ctx, wire(c.t, in, &pb.StoreBatchRequest{}))
+}
+
+type batchHost struct {
+	HostServices
+	audits []AuditDraft
+	timers []TimerDraft
+	duties []DutyActivity
+}
+
+func (h *batchHost) StoreBatch(_ context.Context, _ string, _ []Write, _ []EventDraft, audits []AuditDraft, timers []TimerDraft, duties []DutyActivity) ([]*Document, error) {
+	h.audits, h.timers, h.duties = audits, timers, duties
+	return nil, nil
+}
+
+// TestBatchExtrasRoundTrip: a batch's extras, as values or pointers, reach
+// the host with their times and payloads; nil ones add nothing.
+func TestBatchExtrasRoundTrip(t *testing.T) {
+	at := time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.FixedZone("CST", 8*3600))
+	h := &batchHost{}
+	st := &remoteStore{h: &remoteHost{c: batchClient{t: t, server: &hostServer{h: h}}, cap: "tok"}}
+	duty := DutyActivity{DeputyID: "d1", Kind: "issue.report", Ref: "i1", Title: "反映问题", OccurredAt: at}
+	_, err := st.BatchWith(context.Background(), nil, nil,
+		TimerDraft{Job: "deadline", At: at, Key: "deadline-i1", Payload: map[string]string{"id": "i1"}},
+		&duty, (*AuditDraft)(nil), nil, AuditDraft{Action: "issue.accept", TargetType: "issue", TargetID: "i1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.timers) != 1 || h.timers[0].Job != "deadline" || h.timers[0].Key != "deadline-i1" || !h.timers[0].At.Equal(at) ||
+		string(h.timers[0].Payload.(json.RawMessage)) != `{"id":"i1"}` {
+		t.Errorf("timers = %+v", h.timers)
+	}
+	if len(h.duties) != 1 || h.duties[0].DeputyID != "d1" || h.duties[0].Kind != "issue.report" || h.duties[0].Ref != "i1" ||
+		h.duties[0].Title != duty.Title || !h.duties[0].OccurredAt.Equal(at) {
+		t.Errorf("duties = %+v, want %+v", h.duties, duty)
+	}
+	if len(h.audits) != 1 || h.audits[0].Action != "issue.accept" {
+		t.Errorf("audits = %+v, want the one that is not nil", h.audits)
+	}
+	if _, err := st.Batch(context.Background(), nil, nil); err != nil || len(h.timers)+len(h.duties)+len(h.audits) != 0 {
+		t.Errorf("Batch without extras = %v; the host got %+v %+v %+v", err, h.audits, h.timers, h.duties)
 	}
 }

@@ -93,8 +93,18 @@ type Store interface {
 	// Aggregate counts (and sums) documents, grouped by a field or not.
 	Aggregate(ctx context.Context, collection string, filters []Filter, groupBy, sum string) ([]Group, error)
 	// Batch applies writes, publishes events and records audit entries
-	// (capability audit) in one transaction: all of them, or none.
+	// (capability audit) in one transaction: all of them, or none. It is
+	// BatchWith with audit entries only.
 	Batch(ctx context.Context, writes []Write, events []EventDraft, audits ...AuditDraft) ([]*Document, error)
+	// BatchWith applies writes and publishes events in one transaction,
+	// with what the extras add to it: audit entries (AuditDraft, capability
+	// audit), timers (TimerDraft, capability scheduler) and duty archive
+	// entries (DutyActivity, capability duty), each checked as Host.Audit,
+	// Host.Schedule and Host.RecordDuty check it: all of them, or none. A
+	// missing capability fails with a forbidden Problem and an undeclared
+	// job or duty kind with an invalid one, before anything is written. A
+	// batch holds at least one item, and at most 100 of each kind.
+	BatchWith(ctx context.Context, writes []Write, events []EventDraft, extras ...BatchExtra) ([]*Document, error)
 }
 
 // Document is a stored JSON object.
@@ -169,6 +179,55 @@ type AuditDraft struct {
 	After      any
 }
 
+// TimerDraft is a timer to schedule with a batch (protocol 1), as
+// Host.Schedule schedules one: Job is declared in the manifest, and a
+// timer scheduled again with the same Key replaces it ("" makes a new
+// one). It is scheduled in the batch's transaction, so a write and the
+// timer that follows from it are stored together or not at all.
+type TimerDraft struct {
+	Job     string
+	At      time.Time
+	Key     string
+	Payload any
+}
+
+// BatchExtra is what Store.BatchWith records with a batch's writes and
+// events: an AuditDraft, a TimerDraft or a DutyActivity, or a pointer to
+// one (a nil pointer adds nothing, so an optional entry can be passed as
+// it is). Only these types implement it.
+type BatchExtra interface{ batchExtra() }
+
+func (AuditDraft) batchExtra()   {}
+func (TimerDraft) batchExtra()   {}
+func (DutyActivity) batchExtra() {}
+
+// batchExtras sorts a batch's extras by kind, leaving out nil ones.
+func batchExtras(extras []BatchExtra) (audits []AuditDraft, timers []TimerDraft, duties []DutyActivity) {
+	for _, x := range extras {
+		switch x := x.(type) {
+		case AuditDraft:
+			audits = append(audits, x)
+		case *AuditDraft:
+			if x != nil {
+				audits = append(audits, *x)
+			}
+		case TimerDraft:
+			timers = append(timers, x)
+		case *TimerDraft:
+			if x != nil {
+				timers = append(timers, *x)
+			}
+		case DutyActivity:
+			duties = append(duties, x)
+		case *DutyActivity:
+			if x != nil {
+				duties = append(duties, *x)
+			}
+		}
+	}
+	return audits, timers, duties
+}
+
 // DirectoryEntry is a deputy or user of the tenant.
 type DirectoryEntry struct {
 	ID         string
@@ -177,7 +236,8 @@ type DirectoryEntry struct {
 	Attributes map[string]string
 }
 
-// DutyActivity is an act of a deputy for their duty archive.
+// DutyActivity is an act of a deputy for their duty archive, recorded
+// alone (Host.RecordDuty) or with a batch (Store.BatchWith, protocol 1).
 type DutyActivity struct {
 	DeputyID   string
 	Kind       string // declared in the manifest's DutyKinds

@@ -20,8 +20,9 @@ type HostServices interface {
 	StoreDelete(ctx context.Context, capability, collection, id string, version int64) error
 	StoreQuery(ctx context.Context, capability, collection string, q Query) ([]*Document, string, error)
 	StoreAggregate(ctx context.Context, capability, collection string, filters []Filter, groupBy, sum string) ([]Group, error)
-	// StoreBatch's audits carry Before and After as json.RawMessage.
-	StoreBatch(ctx context.Context, capability string, writes []Write, events []EventDraft, audits []AuditDraft) ([]*Document, error)
+	// StoreBatch's audits carry Before and After, and its timers Payload,
+	// as json.RawMessage.
+	StoreBatch(ctx context.Context, capability string, writes []Write, events []EventDraft, audits []AuditDraft, timers []TimerDraft, duties []DutyActivity) ([]*Document, error)
 	Publish(ctx context.Context, capability, typ string, payload json.RawMessage) (string, error)
 	Directory(ctx context.Context, capability, kind, query string, limit int, cursor string) ([]DirectoryEntry, string, error)
 	RecordDuty(ctx context.Context, capability string, a DutyActivity) (string, error)
@@ -98,7 +99,23 @@ func (s *hostServer) StoreBatch(ctx context.Context, in *pb.StoreBatchRequest) (
 		audits[i] = AuditDraft{Action: a.GetAction(), TargetType: a.GetTargetType(), TargetID: a.GetTargetId(),
 			Before: json.RawMessage(a.GetBefore()), After: json.RawMessage(a.GetAfter())}
 	}
-	docs, err := s.h.StoreBatch(ctx, in.GetCapability(), writes, events, audits)
+	timers := make([]TimerDraft, len(in.GetTimers()))
+	for i, t := range in.GetTimers() {
+		at, err := time.Parse(time.RFC3339Nano, t.GetAt())
+		if err != nil {
+			return nil, statusOf(Invalid(Field("at", T("时间格式应为 RFC 3339。", "Must be an RFC 3339 time."))))
+		}
+		timers[i] = TimerDraft{Job: t.GetJob(), At: at, Key: t.GetKey(), Payload: json.RawMessage(t.GetPayload())}
+	}
+	duties := make([]DutyActivity, len(in.GetDuties()))
+	for i, a := range in.GetDuties() {
+		at, err := time.Parse(time.RFC3339Nano, a.GetOccurredAt())
+		if err != nil {
+			return nil, statusOf(Invalid(Field("occurred_at", T("时间格式应为 RFC 3339。", "Must be an RFC 3339 time."))))
+		}
+		duties[i] = DutyActivity{DeputyID: a.GetDeputyId(), Kind: a.GetKind(), Ref: a.GetRef(), Title: a.GetTitle(), OccurredAt: at}
+	}
+	docs, err := s.h.StoreBatch(ctx, in.GetCapability(), writes, events, audits, timers, duties)
 	if err != nil {
 		return nil, statusOf(err)
 	}

@@ -179,6 +179,15 @@ func (s *remoteStore) Aggregate(ctx context.Context, collection string, filters 
 }
 
 func (s *remoteStore) Batch(ctx context.Context, writes []Write, events []EventDraft, audits ...AuditDraft) ([]*Document, error) {
+	return s.batch(ctx, writes, events, audits, nil, nil)
+}
+
+func (s *remoteStore) BatchWith(ctx context.Context, writes []Write, events []EventDraft, extras ...BatchExtra) ([]*Document, error) {
+	audits, timers, duties := batchExtras(extras)
+	return s.batch(ctx, writes, events, audits, timers, duties)
+}
+
+func (s *remoteStore) batch(ctx context.Context, writes []Write, events []EventDraft, audits []AuditDraft, timers []TimerDraft, duties []DutyActivity) ([]*Document, error) {
 	in := &pb.StoreBatchRequest{Capability: s.h.cap}
 	for _, w := range writes {
 		b, err := rawJSON(w.Data)
@@ -204,6 +213,17 @@ func (s *remoteStore) Batch(ctx context.Context, writes []Write, events []EventD
 			return nil, err
 		}
 		in.Audits = append(in.Audits, &pb.AuditDraft{Action: a.Action, TargetType: a.TargetType, TargetId: a.TargetID, Before: before, After: after})
+	}
+	for _, t := range timers {
+		b, err := rawJSON(t.Payload)
+		if err != nil {
+			return nil, err
+		}
+		in.Timers = append(in.Timers, &pb.TimerDraft{Job: t.Job, At: t.At.UTC().Format(time.RFC3339Nano), Key: t.Key, Payload: b})
+	}
+	for _, a := range duties {
+		in.Duties = append(in.Duties, &pb.DutyDraft{DeputyId: a.DeputyID, Kind: a.Kind, Ref: a.Ref, Title: a.Title,
+			OccurredAt: a.OccurredAt.UTC().Format(time.RFC3339Nano)})
 	}
 	r, err := s.h.c.StoreBatch(ctx, in)
 	if err != nil {

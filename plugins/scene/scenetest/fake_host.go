@@ -224,9 +224,31 @@ func (f *fakeHost) RecordDuty(_ context.Context, a scene.DutyActivity) (string, 
 	if err := f.enter(scene.CapDuty); err != nil {
 		return "", err
 	}
-	if !slices.ContainsFunc(f.h.manifest.DutyKinds, func(k scene.DutyKind) bool { return k.Kind == a.Kind }) {
-		return "", invalidField("kind", "履职类型“"+a.Kind+"”未在清单中声明。", "Duty kind "+a.Kind+" is not declared in the manifest.")
+	if err := f.declaredDutyKind(a.Kind); err != nil {
+		return "", err
 	}
+	f.h.mu.Lock()
+	defer f.h.mu.Unlock()
+	td := f.h.tenant(f.tenant)
+	duties, id, err := f.recordDuty(td, td.duties, a)
+	if err != nil {
+		return "", err
+	}
+	td.duties = duties
+	return id, nil
+}
+
+func (f *fakeHost) declaredDutyKind(kind string) error {
+	if !slices.ContainsFunc(f.h.manifest.DutyKinds, func(k scene.DutyKind) bool { return k.Kind == kind }) {
+		return invalidField("kind", "履职类型“"+kind+"”未在清单中声明。", "Duty kind "+kind+" is not declared in the manifest.")
+	}
+	return nil
+}
+
+// recordDuty adds a to duties, the tenant's entries, unless the same
+// deputy, kind and ref is there, and returns them with the entry's id.
+// Hold h.mu.
+func (f *fakeHost) recordDuty(td *tenantData, duties []Duty, a scene.DutyActivity) ([]Duty, string, error) {
 	var fields []scene.FieldProblem
 	required := scene.T("此项必填。", "This field is required.")
 	if a.DeputyID == "" {
@@ -245,26 +267,22 @@ func (f *fakeHost) RecordDuty(_ context.Context, a scene.DutyActivity) (string, 
 		fields = append(fields, scene.Field("occurred_at", scene.T("履职时间不能晚于明天。", "The activity cannot be more than a day ahead.")))
 	}
 	if len(fields) > 0 {
-		return "", scene.Invalid(fields...)
+		return nil, "", scene.Invalid(fields...)
 	}
-	f.h.mu.Lock()
-	defer f.h.mu.Unlock()
-	td := f.h.tenant(f.tenant)
 	if !slices.ContainsFunc(td.deputies, func(e scene.DirectoryEntry) bool { return e.ID == a.DeputyID }) {
-		return "", scene.NotFound("deputy.not_found", scene.T("找不到该代表。", "No such deputy."))
+		return nil, "", scene.NotFound("deputy.not_found", scene.T("找不到该代表。", "No such deputy."))
 	}
-	for _, d := range td.duties {
+	for _, d := range duties {
 		if d.DeputyID == a.DeputyID && d.Kind == a.Kind && d.Ref == a.Ref {
-			return d.ID, nil
+			return duties, d.ID, nil
 		}
 	}
 	if err := f.writable(); err != nil {
-		return "", err
+		return nil, "", err
 	}
 	a.OccurredAt = a.OccurredAt.UTC().Truncate(time.Microsecond)
 	d := Duty{ID: f.h.newID(), DutyActivity: a}
-	td.duties = append(td.duties, d)
-	return d.ID, nil
+	return append(duties, d), d.ID, nil
 }
 
 func (f *fakeHost) Audit(_ context.Context, action, targetType, targetID string, before, after any) error {
@@ -313,22 +331,43 @@ func (f *fakeHost) Schedule(_ context.Context, job string, at time.Time, key str
 	if err := f.enter(scene.CapScheduler); err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(f.h.manifest.Jobs, func(j scene.JobDef) bool { return j.Name == job }) {
-		return invalidField("job", "任务“"+job+"”未在清单中声明。", "Job "+job+" is not declared in the manifest.")
+	if err := f.declaredJob(job); err != nil {
+		return err
 	}
-	b, err := rawJSON(payload)
+	t, err := scheduled(scene.TimerDraft{Job: job, At: at, Key: key, Payload: payload})
 	if err != nil {
 		return err
 	}
 	f.h.mu.Lock()
 	defer f.h.mu.Unlock()
 	td := f.h.tenant(f.tenant)
-	s := Scheduled{Job: job, At: at.UTC().Truncate(time.Microsecond), Key: key, Payload: b}
-	i := slices.IndexFunc(td.scheduled, func(x Scheduled) bool { return key != "" && x.Job == job && x.Key == key })
-	if i >= 0 {
-		td.scheduled[i] = s
-		return nil
-	}
-	td.scheduled = append(td.scheduled, s)
+	td.scheduled = schedule(td.scheduled, t)
 	return nil
+}
+
+func (f *fakeHost) declaredJob(job string) error {
+	if !slices.ContainsFunc(f.h.manifest.Jobs, func(j scene.JobDef) bool { return j.Name == job }) {
+		return invalidField("job", "任务“"+job+"”未在清单中声明。", "Job "+job+" is not declared in the manifest.")
+	}
+	return nil
+}
+
+// scheduled is the job a timer schedules, as the store keeps it.
+func scheduled(t scene.TimerDraft) (Scheduled, error) {
+	b, err := rawJSON(t.Payload)
+	if err != nil {
+		return Scheduled{}, err
+	}
+	return Scheduled{Job: t.Job, At: t.At.UTC().Truncate(time.Microsecond), Key: t.Key, Payload: b}, nil
+}
+
+// schedule adds s to list, replacing the job scheduled with its job and
+// key, and returns the list.
+func schedule(list []Scheduled, s Scheduled) []Scheduled {
+	i := slices.IndexFunc(list, func(x Scheduled) bool { return s.Key != "" && x.Job == s.Job && x.Key == s.Key })
+	if i >= 0 {
+		list[i] = s
+		return list
+	}
+	return append(list, s)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 
 	"github.com/renda-platform/renda/plugins/scene"
 )
@@ -167,21 +168,53 @@ func (s *fakeStore) delete(docs docSet, collection, id string, version int64) er
 // entry, or does nothing. A delete gives an empty document in the result,
 // as it does over the wire.
 func (s *fakeStore) Batch(_ context.Context, writes []scene.Write, events []scene.EventDraft, audits ...scene.AuditDraft) ([]*scene.Document, error) {
-	if err := s.host.enter(scene.CapStore); err != nil {
+	return s.batch(writes, events, audits, nil, nil)
+}
+
+// BatchWith is Batch that also schedules timers and records duty entries,
+// checked as Schedule and RecordDuty check them; a failed batch records
+// none of them.
+func (s *fakeStore) BatchWith(_ context.Context, writes []scene.Write, events []scene.EventDraft, extras ...scene.BatchExtra) ([]*scene.Document, error) {
+	var (
+		audits []scene.AuditDraft
+		timers []scene.TimerDraft
+		duties []scene.DutyActivity
+	)
+	for _, x := range extras {
+		switch x := x.(type) {
+		case scene.AuditDraft:
+			audits = append(audits, x)
+		case *scene.AuditDraft:
+			if x != nil {
+				audits = append(audits, *x)
+			}
+		case scene.TimerDraft:
+			timers = append(timers, x)
+		case *scene.TimerDraft:
+			if x != nil {
+				timers = append(timers, *x)
+			}
+		case scene.DutyActivity:
+			duties = append(duties, x)
+		case *scene.DutyActivity:
+			if x != nil {
+				duties = append(duties, *x)
+			}
+		}
+	}
+	return s.batch(writes, events, audits, timers, duties)
+}
+
+func (s *fakeStore) batch(writes []scene.Write, events []scene.EventDraft, audits []scene.AuditDraft, timers []scene.TimerDraft, duties []scene.DutyActivity) ([]*scene.Document, error) {
+	if err := s.beginBatch(writes, events, audits, timers, duties); err != nil {
 		return nil, err
 	}
-	if len(events) > 0 {
-		if err := s.host.enter(scene.CapEvents); err != nil {
+	sched := make([]Scheduled, len(timers))
+	for i, t := range timers {
+		var err error
+		if sched[i], err = scheduled(t); err != nil {
 			return nil, err
 		}
-	}
-	if len(audits) > 0 {
-		if err := s.host.enter(scene.CapAudit); err != nil {
-			return nil, err
-		}
-	}
-	if len(writes)+len(events) == 0 || len(writes) > maxBatchWrites || len(events) > maxBatchWrites || len(audits) > maxBatchWrites {
-		return nil, scene.Invalid(scene.Field("writes", scene.T("一次批量写入须有 1–100 项。", "A batch holds 1 to 100 writes.")))
 	}
 	h := s.host.h
 	h.mu.Lock()
@@ -233,10 +266,58 @@ func (s *fakeStore) Batch(_ context.Context, writes []scene.Write, events []scen
 		entries[i] = AuditEntry{Action: a.Action, TargetType: a.TargetType, TargetID: a.TargetID, Before: b, After: after,
 			ActorID: s.host.actor(), At: h.now()}
 	}
+	scheduledNow := slices.Clone(td.scheduled)
+	for _, t := range sched {
+		scheduledNow = schedule(scheduledNow, t)
+	}
+	dutiesNow := slices.Clone(td.duties)
+	for _, a := range duties {
+		if dutiesNow, _, err = s.host.recordDuty(td, dutiesNow, a); err != nil {
+			return nil, err
+		}
+	}
 	td.docs = docs
 	td.events = append(td.events, published...)
 	td.audit = append(td.audit, entries...)
+	td.scheduled = scheduledNow
+	td.duties = dutiesNow
 	return out, nil
+}
+
+// beginBatch checks what the real host checks before a batch's transaction:
+// the capabilities it needs, its size, and the jobs and duty kinds it
+// names.
+func (s *fakeStore) beginBatch(writes []scene.Write, events []scene.EventDraft, audits []scene.AuditDraft, timers []scene.TimerDraft, duties []scene.DutyActivity) error {
+	f := s.host
+	if err := f.enter(scene.CapStore); err != nil {
+		return err
+	}
+	for _, need := range []struct {
+		n    int
+		name string
+	}{{len(events), scene.CapEvents}, {len(audits), scene.CapAudit}, {len(timers), scene.CapScheduler}, {len(duties), scene.CapDuty}} {
+		if need.n == 0 {
+			continue
+		}
+		if err := f.enter(need.name); err != nil {
+			return err
+		}
+	}
+	if len(writes)+len(events)+len(audits)+len(timers)+len(duties) == 0 || len(writes) > maxBatchWrites ||
+		len(events) > maxBatchWrites || len(audits) > maxBatchWrites || len(timers) > maxBatchWrites || len(duties) > maxBatchWrites {
+		return scene.Invalid(scene.Field("writes", scene.T("一次批量写入须有 1–100 项。", "A batch holds 1 to 100 writes.")))
+	}
+	for _, t := range timers {
+		if err := f.declaredJob(t.Job); err != nil {
+			return err
+		}
+	}
+	for _, a := range duties {
+		if err := f.declaredDutyKind(a.Kind); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // collection returns a collection the manifest declares.

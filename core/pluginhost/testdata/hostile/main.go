@@ -117,6 +117,12 @@ func main() {
 			_, err = r.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: "x", Kind: "x", Title: "x", OccurredAt: time.Now()})
 		case "collection":
 			_, err = r.Host.Store().Create(ctx, "deputies", "", map[string]string{})
+		case "batch-timer":
+			_, err = r.Host.Store().BatchWith(ctx, []scene.Write{{Op: "create", Collection: "loot", Data: map[string]string{"owner": "timer"}}}, nil,
+				scene.TimerDraft{Job: "x", At: time.Now()})
+		case "batch-duty":
+			_, err = r.Host.Store().BatchWith(ctx, []scene.Write{{Op: "create", Collection: "loot", Data: map[string]string{"owner": "duty"}}}, nil,
+				scene.DutyActivity{DeputyID: "x", Kind: "x", Title: "x", OccurredAt: time.Now()})
 		}
 		return report(err, "")
 	})

@@ -3,7 +3,8 @@
 // does not exist, it creates it and crashes mid-delivery; after that it
 // applies each event once, keyed by the event id. It also relays "ping"
 // events to other congresses (POST /relay/{to}) and records those it
-// receives with their origin (GET /pings).
+// receives with their origin (GET /pings). POST /follow stores a document
+// with a timer and a duty entry in one batch, and reports how it went.
 package main
 
 import (
@@ -23,9 +24,46 @@ func main() {
 		Title:        scene.T("事件订阅测试", "Event listener test"),
 		Permissions:  []scene.PermissionDef{{Object: "seen", Action: "read", Title: scene.T("查看", "Read"), DefaultRoles: []string{"tenant_admin", "staff"}}},
 		Collections:  []scene.Collection{{Name: "seen", Indexes: []scene.IndexedField{{Field: "type", Type: "string"}}}},
-		Capabilities: []string{scene.CapStore, scene.CapScheduler, scene.CapNotifications, scene.CapEvents},
+		Capabilities: []string{scene.CapStore, scene.CapScheduler, scene.CapNotifications, scene.CapEvents, scene.CapDuty},
 		Publishes:    []string{"ping"},
 		Relays:       []string{"ping"},
+		DutyKinds:    []scene.DutyKind{{Kind: "seen.follow", Title: scene.T("跟进", "Follow-up")}},
+	})
+	// POST /follow creates (version 0) or updates the document id and, in
+	// the same batch, schedules job an hour ahead with key follow-<ref> and
+	// records a duty entry of kind and ref for the deputy (ref defaults to
+	// id). It answers 200 with what the batch returned: ok, or the
+	// Problem's code, key and field paths.
+	s.Handle(http.MethodPost, "/follow", "seen:read", scene.T("跟进", "Follow up"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		var in struct {
+			ID, Ref, Deputy, Job, Kind string
+			Version                    int64
+		}
+		if err := r.Bind(&in); err != nil {
+			return nil, err
+		}
+		if in.Ref == "" {
+			in.Ref = in.ID
+		}
+		w := scene.Write{Op: "create", Collection: "seen", ID: in.ID, Data: map[string]string{"type": "follow"}}
+		if in.Version > 0 {
+			w.Op, w.Version = "update", in.Version
+		}
+		now := time.Now()
+		_, err := r.Host.Store().BatchWith(ctx, []scene.Write{w}, nil,
+			scene.TimerDraft{Job: in.Job, At: now.Add(time.Hour), Key: "follow-" + in.Ref, Payload: map[string]string{"User": r.Principal.UserID}},
+			scene.DutyActivity{DeputyID: in.Deputy, Kind: in.Kind, Ref: in.Ref, Title: "跟进 " + in.Ref, OccurredAt: now})
+		out := map[string]any{"ok": err == nil}
+		if p, ok := scene.AsProblem(err); ok {
+			var fields []string
+			for _, f := range p.Fields {
+				fields = append(fields, f.Path)
+			}
+			out["code"], out["key"], out["fields"] = p.Code, p.Key, fields
+		} else if err != nil {
+			return nil, err
+		}
+		return scene.JSON(http.StatusOK, out)
 	})
 	s.Handle(http.MethodPost, "/relay/{to}", "seen:read", scene.T("转送", "Relay"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 		_, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: "seen", Data: map[string]string{"type": "sent"}}},

@@ -2543,7 +2543,12 @@ type StoreBatchRequest struct {
 	Events     []*EventDraft          `protobuf:"bytes,3,rep,name=events,proto3" json:"events,omitempty"` // published in the same transaction (outbox)
 	// Recorded in the tenant's audit log in the same transaction, as the
 	// principal the capability was issued for (protocol 1).
-	Audits        []*AuditDraft `protobuf:"bytes,4,rep,name=audits,proto3" json:"audits,omitempty"`
+	Audits []*AuditDraft `protobuf:"bytes,4,rep,name=audits,proto3" json:"audits,omitempty"`
+	// Scheduled in the same transaction, as Schedule does (protocol 1).
+	Timers []*TimerDraft `protobuf:"bytes,5,rep,name=timers,proto3" json:"timers,omitempty"`
+	// Added to deputies' duty archives in the same transaction, as
+	// RecordDuty does (protocol 1).
+	Duties        []*DutyDraft `protobuf:"bytes,6,rep,name=duties,proto3" json:"duties,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2602,6 +2607,20 @@ func (x *StoreBatchRequest) GetEvents() []*EventDraft {
 func (x *StoreBatchRequest) GetAudits() []*AuditDraft {
 	if x != nil {
 		return x.Audits
+	}
+	return nil
+}
+
+func (x *StoreBatchRequest) GetTimers() []*TimerDraft {
+	if x != nil {
+		return x.Timers
+	}
+	return nil
+}
+
+func (x *StoreBatchRequest) GetDuties() []*DutyDraft {
+	if x != nil {
+		return x.Duties
 	}
 	return nil
 }
@@ -2683,6 +2702,152 @@ func (x *AuditDraft) GetAfter() []byte {
 	return nil
 }
 
+// TimerDraft is a timer scheduled with a batch (protocol 1).
+type TimerDraft struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Job           string                 `protobuf:"bytes,1,opt,name=job,proto3" json:"job,omitempty"`
+	At            string                 `protobuf:"bytes,2,opt,name=at,proto3" json:"at,omitempty"`   // RFC 3339
+	Key           string                 `protobuf:"bytes,3,opt,name=key,proto3" json:"key,omitempty"` // scheduling the same key again replaces the timer
+	Payload       []byte                 `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimerDraft) Reset() {
+	*x = TimerDraft{}
+	mi := &file_scene_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimerDraft) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimerDraft) ProtoMessage() {}
+
+func (x *TimerDraft) ProtoReflect() protoreflect.Message {
+	mi := &file_scene_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimerDraft.ProtoReflect.Descriptor instead.
+func (*TimerDraft) Descriptor() ([]byte, []int) {
+	return file_scene_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *TimerDraft) GetJob() string {
+	if x != nil {
+		return x.Job
+	}
+	return ""
+}
+
+func (x *TimerDraft) GetAt() string {
+	if x != nil {
+		return x.At
+	}
+	return ""
+}
+
+func (x *TimerDraft) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *TimerDraft) GetPayload() []byte {
+	if x != nil {
+		return x.Payload
+	}
+	return nil
+}
+
+// DutyDraft is a duty archive entry recorded with a batch (protocol 1).
+type DutyDraft struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DeputyId      string                 `protobuf:"bytes,1,opt,name=deputy_id,json=deputyId,proto3" json:"deputy_id,omitempty"`
+	Kind          string                 `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	Ref           string                 `protobuf:"bytes,3,opt,name=ref,proto3" json:"ref,omitempty"`
+	Title         string                 `protobuf:"bytes,4,opt,name=title,proto3" json:"title,omitempty"`
+	OccurredAt    string                 `protobuf:"bytes,5,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"` // RFC 3339
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DutyDraft) Reset() {
+	*x = DutyDraft{}
+	mi := &file_scene_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DutyDraft) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DutyDraft) ProtoMessage() {}
+
+func (x *DutyDraft) ProtoReflect() protoreflect.Message {
+	mi := &file_scene_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DutyDraft.ProtoReflect.Descriptor instead.
+func (*DutyDraft) Descriptor() ([]byte, []int) {
+	return file_scene_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *DutyDraft) GetDeputyId() string {
+	if x != nil {
+		return x.DeputyId
+	}
+	return ""
+}
+
+func (x *DutyDraft) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *DutyDraft) GetRef() string {
+	if x != nil {
+		return x.Ref
+	}
+	return ""
+}
+
+func (x *DutyDraft) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *DutyDraft) GetOccurredAt() string {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return ""
+}
+
 type StoreBatchResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Documents     []*Document            `protobuf:"bytes,1,rep,name=documents,proto3" json:"documents,omitempty"`
@@ -2692,7 +2857,7 @@ type StoreBatchResponse struct {
 
 func (x *StoreBatchResponse) Reset() {
 	*x = StoreBatchResponse{}
-	mi := &file_scene_proto_msgTypes[40]
+	mi := &file_scene_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2704,7 +2869,7 @@ func (x *StoreBatchResponse) String() string {
 func (*StoreBatchResponse) ProtoMessage() {}
 
 func (x *StoreBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[40]
+	mi := &file_scene_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2717,7 +2882,7 @@ func (x *StoreBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StoreBatchResponse.ProtoReflect.Descriptor instead.
 func (*StoreBatchResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{40}
+	return file_scene_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *StoreBatchResponse) GetDocuments() []*Document {
@@ -2740,7 +2905,7 @@ type EventDraft struct {
 
 func (x *EventDraft) Reset() {
 	*x = EventDraft{}
-	mi := &file_scene_proto_msgTypes[41]
+	mi := &file_scene_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2752,7 +2917,7 @@ func (x *EventDraft) String() string {
 func (*EventDraft) ProtoMessage() {}
 
 func (x *EventDraft) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[41]
+	mi := &file_scene_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2765,7 +2930,7 @@ func (x *EventDraft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventDraft.ProtoReflect.Descriptor instead.
 func (*EventDraft) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{41}
+	return file_scene_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *EventDraft) GetType() string {
@@ -2799,7 +2964,7 @@ type PublishEventRequest struct {
 
 func (x *PublishEventRequest) Reset() {
 	*x = PublishEventRequest{}
-	mi := &file_scene_proto_msgTypes[42]
+	mi := &file_scene_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2811,7 +2976,7 @@ func (x *PublishEventRequest) String() string {
 func (*PublishEventRequest) ProtoMessage() {}
 
 func (x *PublishEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[42]
+	mi := &file_scene_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2824,7 +2989,7 @@ func (x *PublishEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishEventRequest.ProtoReflect.Descriptor instead.
 func (*PublishEventRequest) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{42}
+	return file_scene_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *PublishEventRequest) GetCapability() string {
@@ -2850,7 +3015,7 @@ type PublishEventResponse struct {
 
 func (x *PublishEventResponse) Reset() {
 	*x = PublishEventResponse{}
-	mi := &file_scene_proto_msgTypes[43]
+	mi := &file_scene_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2862,7 +3027,7 @@ func (x *PublishEventResponse) String() string {
 func (*PublishEventResponse) ProtoMessage() {}
 
 func (x *PublishEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[43]
+	mi := &file_scene_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2875,7 +3040,7 @@ func (x *PublishEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishEventResponse.ProtoReflect.Descriptor instead.
 func (*PublishEventResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{43}
+	return file_scene_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *PublishEventResponse) GetId() string {
@@ -2899,7 +3064,7 @@ type DirectoryRequest struct {
 
 func (x *DirectoryRequest) Reset() {
 	*x = DirectoryRequest{}
-	mi := &file_scene_proto_msgTypes[44]
+	mi := &file_scene_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2911,7 +3076,7 @@ func (x *DirectoryRequest) String() string {
 func (*DirectoryRequest) ProtoMessage() {}
 
 func (x *DirectoryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[44]
+	mi := &file_scene_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2924,7 +3089,7 @@ func (x *DirectoryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DirectoryRequest.ProtoReflect.Descriptor instead.
 func (*DirectoryRequest) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{44}
+	return file_scene_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *DirectoryRequest) GetCapability() string {
@@ -2981,7 +3146,7 @@ type DirectoryEntry struct {
 
 func (x *DirectoryEntry) Reset() {
 	*x = DirectoryEntry{}
-	mi := &file_scene_proto_msgTypes[45]
+	mi := &file_scene_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2993,7 +3158,7 @@ func (x *DirectoryEntry) String() string {
 func (*DirectoryEntry) ProtoMessage() {}
 
 func (x *DirectoryEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[45]
+	mi := &file_scene_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3006,7 +3171,7 @@ func (x *DirectoryEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DirectoryEntry.ProtoReflect.Descriptor instead.
 func (*DirectoryEntry) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{45}
+	return file_scene_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *DirectoryEntry) GetId() string {
@@ -3047,7 +3212,7 @@ type DirectoryResponse struct {
 
 func (x *DirectoryResponse) Reset() {
 	*x = DirectoryResponse{}
-	mi := &file_scene_proto_msgTypes[46]
+	mi := &file_scene_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3059,7 +3224,7 @@ func (x *DirectoryResponse) String() string {
 func (*DirectoryResponse) ProtoMessage() {}
 
 func (x *DirectoryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[46]
+	mi := &file_scene_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3072,7 +3237,7 @@ func (x *DirectoryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DirectoryResponse.ProtoReflect.Descriptor instead.
 func (*DirectoryResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{46}
+	return file_scene_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *DirectoryResponse) GetEntries() []*DirectoryEntry {
@@ -3103,7 +3268,7 @@ type RecordDutyRequest struct {
 
 func (x *RecordDutyRequest) Reset() {
 	*x = RecordDutyRequest{}
-	mi := &file_scene_proto_msgTypes[47]
+	mi := &file_scene_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3115,7 +3280,7 @@ func (x *RecordDutyRequest) String() string {
 func (*RecordDutyRequest) ProtoMessage() {}
 
 func (x *RecordDutyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[47]
+	mi := &file_scene_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3128,7 +3293,7 @@ func (x *RecordDutyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDutyRequest.ProtoReflect.Descriptor instead.
 func (*RecordDutyRequest) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{47}
+	return file_scene_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *RecordDutyRequest) GetCapability() string {
@@ -3182,7 +3347,7 @@ type RecordDutyResponse struct {
 
 func (x *RecordDutyResponse) Reset() {
 	*x = RecordDutyResponse{}
-	mi := &file_scene_proto_msgTypes[48]
+	mi := &file_scene_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3194,7 +3359,7 @@ func (x *RecordDutyResponse) String() string {
 func (*RecordDutyResponse) ProtoMessage() {}
 
 func (x *RecordDutyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[48]
+	mi := &file_scene_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3207,7 +3372,7 @@ func (x *RecordDutyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDutyResponse.ProtoReflect.Descriptor instead.
 func (*RecordDutyResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{48}
+	return file_scene_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *RecordDutyResponse) GetId() string {
@@ -3231,7 +3396,7 @@ type AuditRequest struct {
 
 func (x *AuditRequest) Reset() {
 	*x = AuditRequest{}
-	mi := &file_scene_proto_msgTypes[49]
+	mi := &file_scene_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3243,7 +3408,7 @@ func (x *AuditRequest) String() string {
 func (*AuditRequest) ProtoMessage() {}
 
 func (x *AuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[49]
+	mi := &file_scene_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3256,7 +3421,7 @@ func (x *AuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRequest.ProtoReflect.Descriptor instead.
 func (*AuditRequest) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{49}
+	return file_scene_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *AuditRequest) GetCapability() string {
@@ -3309,7 +3474,7 @@ type AuditResponse struct {
 
 func (x *AuditResponse) Reset() {
 	*x = AuditResponse{}
-	mi := &file_scene_proto_msgTypes[50]
+	mi := &file_scene_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3321,7 +3486,7 @@ func (x *AuditResponse) String() string {
 func (*AuditResponse) ProtoMessage() {}
 
 func (x *AuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[50]
+	mi := &file_scene_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3334,7 +3499,7 @@ func (x *AuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditResponse.ProtoReflect.Descriptor instead.
 func (*AuditResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{50}
+	return file_scene_proto_rawDescGZIP(), []int{52}
 }
 
 type NotifyRequest struct {
@@ -3350,7 +3515,7 @@ type NotifyRequest struct {
 
 func (x *NotifyRequest) Reset() {
 	*x = NotifyRequest{}
-	mi := &file_scene_proto_msgTypes[51]
+	mi := &file_scene_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3362,7 +3527,7 @@ func (x *NotifyRequest) String() string {
 func (*NotifyRequest) ProtoMessage() {}
 
 func (x *NotifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[51]
+	mi := &file_scene_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3375,7 +3540,7 @@ func (x *NotifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NotifyRequest.ProtoReflect.Descriptor instead.
 func (*NotifyRequest) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{51}
+	return file_scene_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *NotifyRequest) GetCapability() string {
@@ -3421,7 +3586,7 @@ type NotifyResponse struct {
 
 func (x *NotifyResponse) Reset() {
 	*x = NotifyResponse{}
-	mi := &file_scene_proto_msgTypes[52]
+	mi := &file_scene_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3433,7 +3598,7 @@ func (x *NotifyResponse) String() string {
 func (*NotifyResponse) ProtoMessage() {}
 
 func (x *NotifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[52]
+	mi := &file_scene_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3446,7 +3611,7 @@ func (x *NotifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NotifyResponse.ProtoReflect.Descriptor instead.
 func (*NotifyResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{52}
+	return file_scene_proto_rawDescGZIP(), []int{54}
 }
 
 type ScheduleRequest struct {
@@ -3462,7 +3627,7 @@ type ScheduleRequest struct {
 
 func (x *ScheduleRequest) Reset() {
 	*x = ScheduleRequest{}
-	mi := &file_scene_proto_msgTypes[53]
+	mi := &file_scene_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3474,7 +3639,7 @@ func (x *ScheduleRequest) String() string {
 func (*ScheduleRequest) ProtoMessage() {}
 
 func (x *ScheduleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[53]
+	mi := &file_scene_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3487,7 +3652,7 @@ func (x *ScheduleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScheduleRequest.ProtoReflect.Descriptor instead.
 func (*ScheduleRequest) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{53}
+	return file_scene_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ScheduleRequest) GetCapability() string {
@@ -3533,7 +3698,7 @@ type ScheduleResponse struct {
 
 func (x *ScheduleResponse) Reset() {
 	*x = ScheduleResponse{}
-	mi := &file_scene_proto_msgTypes[54]
+	mi := &file_scene_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3545,7 +3710,7 @@ func (x *ScheduleResponse) String() string {
 func (*ScheduleResponse) ProtoMessage() {}
 
 func (x *ScheduleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[54]
+	mi := &file_scene_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3558,7 +3723,7 @@ func (x *ScheduleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScheduleResponse.ProtoReflect.Descriptor instead.
 func (*ScheduleResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{54}
+	return file_scene_proto_rawDescGZIP(), []int{56}
 }
 
 // HTTPRequestRequest is a request to a host the tenant allowed for this
@@ -3577,7 +3742,7 @@ type HTTPRequestRequest struct {
 
 func (x *HTTPRequestRequest) Reset() {
 	*x = HTTPRequestRequest{}
-	mi := &file_scene_proto_msgTypes[55]
+	mi := &file_scene_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3589,7 +3754,7 @@ func (x *HTTPRequestRequest) String() string {
 func (*HTTPRequestRequest) ProtoMessage() {}
 
 func (x *HTTPRequestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[55]
+	mi := &file_scene_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3602,7 +3767,7 @@ func (x *HTTPRequestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequestRequest.ProtoReflect.Descriptor instead.
 func (*HTTPRequestRequest) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{55}
+	return file_scene_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *HTTPRequestRequest) GetCapability() string {
@@ -3658,7 +3823,7 @@ type HTTPRequestResponse struct {
 
 func (x *HTTPRequestResponse) Reset() {
 	*x = HTTPRequestResponse{}
-	mi := &file_scene_proto_msgTypes[56]
+	mi := &file_scene_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3670,7 +3835,7 @@ func (x *HTTPRequestResponse) String() string {
 func (*HTTPRequestResponse) ProtoMessage() {}
 
 func (x *HTTPRequestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[56]
+	mi := &file_scene_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3683,7 +3848,7 @@ func (x *HTTPRequestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequestResponse.ProtoReflect.Descriptor instead.
 func (*HTTPRequestResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{56}
+	return file_scene_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *HTTPRequestResponse) GetStatus() int32 {
@@ -3721,7 +3886,7 @@ type FileInfo struct {
 
 func (x *FileInfo) Reset() {
 	*x = FileInfo{}
-	mi := &file_scene_proto_msgTypes[57]
+	mi := &file_scene_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3733,7 +3898,7 @@ func (x *FileInfo) String() string {
 func (*FileInfo) ProtoMessage() {}
 
 func (x *FileInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[57]
+	mi := &file_scene_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3746,7 +3911,7 @@ func (x *FileInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileInfo.ProtoReflect.Descriptor instead.
 func (*FileInfo) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{57}
+	return file_scene_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *FileInfo) GetId() string {
@@ -3802,7 +3967,7 @@ type FilePutRequest struct {
 
 func (x *FilePutRequest) Reset() {
 	*x = FilePutRequest{}
-	mi := &file_scene_proto_msgTypes[58]
+	mi := &file_scene_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3814,7 +3979,7 @@ func (x *FilePutRequest) String() string {
 func (*FilePutRequest) ProtoMessage() {}
 
 func (x *FilePutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[58]
+	mi := &file_scene_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3827,7 +3992,7 @@ func (x *FilePutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilePutRequest.ProtoReflect.Descriptor instead.
 func (*FilePutRequest) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{58}
+	return file_scene_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *FilePutRequest) GetCapability() string {
@@ -3860,7 +4025,7 @@ type FilePutResponse struct {
 
 func (x *FilePutResponse) Reset() {
 	*x = FilePutResponse{}
-	mi := &file_scene_proto_msgTypes[59]
+	mi := &file_scene_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3872,7 +4037,7 @@ func (x *FilePutResponse) String() string {
 func (*FilePutResponse) ProtoMessage() {}
 
 func (x *FilePutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[59]
+	mi := &file_scene_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3885,7 +4050,7 @@ func (x *FilePutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilePutResponse.ProtoReflect.Descriptor instead.
 func (*FilePutResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{59}
+	return file_scene_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *FilePutResponse) GetFile() *FileInfo {
@@ -3905,7 +4070,7 @@ type FileGetRequest struct {
 
 func (x *FileGetRequest) Reset() {
 	*x = FileGetRequest{}
-	mi := &file_scene_proto_msgTypes[60]
+	mi := &file_scene_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3917,7 +4082,7 @@ func (x *FileGetRequest) String() string {
 func (*FileGetRequest) ProtoMessage() {}
 
 func (x *FileGetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[60]
+	mi := &file_scene_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3930,7 +4095,7 @@ func (x *FileGetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileGetRequest.ProtoReflect.Descriptor instead.
 func (*FileGetRequest) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{60}
+	return file_scene_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *FileGetRequest) GetCapability() string {
@@ -3957,7 +4122,7 @@ type FileGetResponse struct {
 
 func (x *FileGetResponse) Reset() {
 	*x = FileGetResponse{}
-	mi := &file_scene_proto_msgTypes[61]
+	mi := &file_scene_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3969,7 +4134,7 @@ func (x *FileGetResponse) String() string {
 func (*FileGetResponse) ProtoMessage() {}
 
 func (x *FileGetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_scene_proto_msgTypes[61]
+	mi := &file_scene_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3982,7 +4147,7 @@ func (x *FileGetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileGetResponse.ProtoReflect.Descriptor instead.
 func (*FileGetResponse) Descriptor() ([]byte, []int) {
-	return file_scene_proto_rawDescGZIP(), []int{61}
+	return file_scene_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *FileGetResponse) GetFile() *FileInfo {
@@ -4246,14 +4411,16 @@ const file_scene_proto_rawDesc = "" +
 	"collection\x12\x0e\n" +
 	"\x02id\x18\x03 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x04 \x01(\x03R\aversion\x12\x12\n" +
-	"\x04data\x18\x05 \x01(\fR\x04data\"\xcf\x01\n" +
+	"\x04data\x18\x05 \x01(\fR\x04data\"\xb6\x02\n" +
 	"\x11StoreBatchRequest\x12\x1e\n" +
 	"\n" +
 	"capability\x18\x01 \x01(\tR\n" +
 	"capability\x122\n" +
 	"\x06writes\x18\x02 \x03(\v2\x1a.renda.scene.v1.StoreWriteR\x06writes\x122\n" +
 	"\x06events\x18\x03 \x03(\v2\x1a.renda.scene.v1.EventDraftR\x06events\x122\n" +
-	"\x06audits\x18\x04 \x03(\v2\x1a.renda.scene.v1.AuditDraftR\x06audits\"\x90\x01\n" +
+	"\x06audits\x18\x04 \x03(\v2\x1a.renda.scene.v1.AuditDraftR\x06audits\x122\n" +
+	"\x06timers\x18\x05 \x03(\v2\x1a.renda.scene.v1.TimerDraftR\x06timers\x121\n" +
+	"\x06duties\x18\x06 \x03(\v2\x19.renda.scene.v1.DutyDraftR\x06duties\"\x90\x01\n" +
 	"\n" +
 	"AuditDraft\x12\x16\n" +
 	"\x06action\x18\x01 \x01(\tR\x06action\x12\x1f\n" +
@@ -4261,7 +4428,20 @@ const file_scene_proto_rawDesc = "" +
 	"targetType\x12\x1b\n" +
 	"\ttarget_id\x18\x03 \x01(\tR\btargetId\x12\x16\n" +
 	"\x06before\x18\x04 \x01(\fR\x06before\x12\x14\n" +
-	"\x05after\x18\x05 \x01(\fR\x05after\"L\n" +
+	"\x05after\x18\x05 \x01(\fR\x05after\"Z\n" +
+	"\n" +
+	"TimerDraft\x12\x10\n" +
+	"\x03job\x18\x01 \x01(\tR\x03job\x12\x0e\n" +
+	"\x02at\x18\x02 \x01(\tR\x02at\x12\x10\n" +
+	"\x03key\x18\x03 \x01(\tR\x03key\x12\x18\n" +
+	"\apayload\x18\x04 \x01(\fR\apayload\"\x85\x01\n" +
+	"\tDutyDraft\x12\x1b\n" +
+	"\tdeputy_id\x18\x01 \x01(\tR\bdeputyId\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x10\n" +
+	"\x03ref\x18\x03 \x01(\tR\x03ref\x12\x14\n" +
+	"\x05title\x18\x04 \x01(\tR\x05title\x12\x1f\n" +
+	"\voccurred_at\x18\x05 \x01(\tR\n" +
+	"occurredAt\"L\n" +
 	"\x12StoreBatchResponse\x126\n" +
 	"\tdocuments\x18\x01 \x03(\v2\x18.renda.scene.v1.DocumentR\tdocuments\"J\n" +
 	"\n" +
@@ -4424,7 +4604,7 @@ func file_scene_proto_rawDescGZIP() []byte {
 	return file_scene_proto_rawDescData
 }
 
-var file_scene_proto_msgTypes = make([]protoimpl.MessageInfo, 69)
+var file_scene_proto_msgTypes = make([]protoimpl.MessageInfo, 71)
 var file_scene_proto_goTypes = []any{
 	(*GetManifestRequest)(nil),     // 0: renda.scene.v1.GetManifestRequest
 	(*GetManifestResponse)(nil),    // 1: renda.scene.v1.GetManifestResponse
@@ -4466,35 +4646,37 @@ var file_scene_proto_goTypes = []any{
 	(*StoreWrite)(nil),             // 37: renda.scene.v1.StoreWrite
 	(*StoreBatchRequest)(nil),      // 38: renda.scene.v1.StoreBatchRequest
 	(*AuditDraft)(nil),             // 39: renda.scene.v1.AuditDraft
-	(*StoreBatchResponse)(nil),     // 40: renda.scene.v1.StoreBatchResponse
-	(*EventDraft)(nil),             // 41: renda.scene.v1.EventDraft
-	(*PublishEventRequest)(nil),    // 42: renda.scene.v1.PublishEventRequest
-	(*PublishEventResponse)(nil),   // 43: renda.scene.v1.PublishEventResponse
-	(*DirectoryRequest)(nil),       // 44: renda.scene.v1.DirectoryRequest
-	(*DirectoryEntry)(nil),         // 45: renda.scene.v1.DirectoryEntry
-	(*DirectoryResponse)(nil),      // 46: renda.scene.v1.DirectoryResponse
-	(*RecordDutyRequest)(nil),      // 47: renda.scene.v1.RecordDutyRequest
-	(*RecordDutyResponse)(nil),     // 48: renda.scene.v1.RecordDutyResponse
-	(*AuditRequest)(nil),           // 49: renda.scene.v1.AuditRequest
-	(*AuditResponse)(nil),          // 50: renda.scene.v1.AuditResponse
-	(*NotifyRequest)(nil),          // 51: renda.scene.v1.NotifyRequest
-	(*NotifyResponse)(nil),         // 52: renda.scene.v1.NotifyResponse
-	(*ScheduleRequest)(nil),        // 53: renda.scene.v1.ScheduleRequest
-	(*ScheduleResponse)(nil),       // 54: renda.scene.v1.ScheduleResponse
-	(*HTTPRequestRequest)(nil),     // 55: renda.scene.v1.HTTPRequestRequest
-	(*HTTPRequestResponse)(nil),    // 56: renda.scene.v1.HTTPRequestResponse
-	(*FileInfo)(nil),               // 57: renda.scene.v1.FileInfo
-	(*FilePutRequest)(nil),         // 58: renda.scene.v1.FilePutRequest
-	(*FilePutResponse)(nil),        // 59: renda.scene.v1.FilePutResponse
-	(*FileGetRequest)(nil),         // 60: renda.scene.v1.FileGetRequest
-	(*FileGetResponse)(nil),        // 61: renda.scene.v1.FileGetResponse
-	nil,                            // 62: renda.scene.v1.HandleRequestRequest.PathParamsEntry
-	nil,                            // 63: renda.scene.v1.HandleRequestRequest.QueryEntry
-	nil,                            // 64: renda.scene.v1.HandleRequestRequest.HeadersEntry
-	nil,                            // 65: renda.scene.v1.HandleRequestResponse.HeadersEntry
-	nil,                            // 66: renda.scene.v1.DirectoryEntry.AttributesEntry
-	nil,                            // 67: renda.scene.v1.HTTPRequestRequest.HeadersEntry
-	nil,                            // 68: renda.scene.v1.HTTPRequestResponse.HeadersEntry
+	(*TimerDraft)(nil),             // 40: renda.scene.v1.TimerDraft
+	(*DutyDraft)(nil),              // 41: renda.scene.v1.DutyDraft
+	(*StoreBatchResponse)(nil),     // 42: renda.scene.v1.StoreBatchResponse
+	(*EventDraft)(nil),             // 43: renda.scene.v1.EventDraft
+	(*PublishEventRequest)(nil),    // 44: renda.scene.v1.PublishEventRequest
+	(*PublishEventResponse)(nil),   // 45: renda.scene.v1.PublishEventResponse
+	(*DirectoryRequest)(nil),       // 46: renda.scene.v1.DirectoryRequest
+	(*DirectoryEntry)(nil),         // 47: renda.scene.v1.DirectoryEntry
+	(*DirectoryResponse)(nil),      // 48: renda.scene.v1.DirectoryResponse
+	(*RecordDutyRequest)(nil),      // 49: renda.scene.v1.RecordDutyRequest
+	(*RecordDutyResponse)(nil),     // 50: renda.scene.v1.RecordDutyResponse
+	(*AuditRequest)(nil),           // 51: renda.scene.v1.AuditRequest
+	(*AuditResponse)(nil),          // 52: renda.scene.v1.AuditResponse
+	(*NotifyRequest)(nil),          // 53: renda.scene.v1.NotifyRequest
+	(*NotifyResponse)(nil),         // 54: renda.scene.v1.NotifyResponse
+	(*ScheduleRequest)(nil),        // 55: renda.scene.v1.ScheduleRequest
+	(*ScheduleResponse)(nil),       // 56: renda.scene.v1.ScheduleResponse
+	(*HTTPRequestRequest)(nil),     // 57: renda.scene.v1.HTTPRequestRequest
+	(*HTTPRequestResponse)(nil),    // 58: renda.scene.v1.HTTPRequestResponse
+	(*FileInfo)(nil),               // 59: renda.scene.v1.FileInfo
+	(*FilePutRequest)(nil),         // 60: renda.scene.v1.FilePutRequest
+	(*FilePutResponse)(nil),        // 61: renda.scene.v1.FilePutResponse
+	(*FileGetRequest)(nil),         // 62: renda.scene.v1.FileGetRequest
+	(*FileGetResponse)(nil),        // 63: renda.scene.v1.FileGetResponse
+	nil,                            // 64: renda.scene.v1.HandleRequestRequest.PathParamsEntry
+	nil,                            // 65: renda.scene.v1.HandleRequestRequest.QueryEntry
+	nil,                            // 66: renda.scene.v1.HandleRequestRequest.HeadersEntry
+	nil,                            // 67: renda.scene.v1.HandleRequestResponse.HeadersEntry
+	nil,                            // 68: renda.scene.v1.DirectoryEntry.AttributesEntry
+	nil,                            // 69: renda.scene.v1.HTTPRequestRequest.HeadersEntry
+	nil,                            // 70: renda.scene.v1.HTTPRequestResponse.HeadersEntry
 }
 var file_scene_proto_depIdxs = []int32{
 	3,  // 0: renda.scene.v1.GetManifestResponse.manifest:type_name -> renda.scene.v1.Manifest
@@ -4509,12 +4691,12 @@ var file_scene_proto_depIdxs = []int32{
 	2,  // 9: renda.scene.v1.PermissionDef.title:type_name -> renda.scene.v1.Text
 	7,  // 10: renda.scene.v1.Collection.indexes:type_name -> renda.scene.v1.IndexedField
 	2,  // 11: renda.scene.v1.DutyKind.title:type_name -> renda.scene.v1.Text
-	62, // 12: renda.scene.v1.HandleRequestRequest.path_params:type_name -> renda.scene.v1.HandleRequestRequest.PathParamsEntry
-	63, // 13: renda.scene.v1.HandleRequestRequest.query:type_name -> renda.scene.v1.HandleRequestRequest.QueryEntry
+	64, // 12: renda.scene.v1.HandleRequestRequest.path_params:type_name -> renda.scene.v1.HandleRequestRequest.PathParamsEntry
+	65, // 13: renda.scene.v1.HandleRequestRequest.query:type_name -> renda.scene.v1.HandleRequestRequest.QueryEntry
 	10, // 14: renda.scene.v1.HandleRequestRequest.principal:type_name -> renda.scene.v1.Principal
 	11, // 15: renda.scene.v1.HandleRequestRequest.tenant:type_name -> renda.scene.v1.TenantInfo
-	64, // 16: renda.scene.v1.HandleRequestRequest.headers:type_name -> renda.scene.v1.HandleRequestRequest.HeadersEntry
-	65, // 17: renda.scene.v1.HandleRequestResponse.headers:type_name -> renda.scene.v1.HandleRequestResponse.HeadersEntry
+	66, // 16: renda.scene.v1.HandleRequestRequest.headers:type_name -> renda.scene.v1.HandleRequestRequest.HeadersEntry
+	67, // 17: renda.scene.v1.HandleRequestResponse.headers:type_name -> renda.scene.v1.HandleRequestResponse.HeadersEntry
 	15, // 18: renda.scene.v1.HandleRequestResponse.problem:type_name -> renda.scene.v1.Problem
 	2,  // 19: renda.scene.v1.Problem.message:type_name -> renda.scene.v1.Text
 	16, // 20: renda.scene.v1.Problem.fields:type_name -> renda.scene.v1.FieldProblem
@@ -4528,66 +4710,68 @@ var file_scene_proto_depIdxs = []int32{
 	31, // 28: renda.scene.v1.StoreAggregateRequest.filters:type_name -> renda.scene.v1.Filter
 	35, // 29: renda.scene.v1.StoreAggregateResponse.groups:type_name -> renda.scene.v1.Group
 	37, // 30: renda.scene.v1.StoreBatchRequest.writes:type_name -> renda.scene.v1.StoreWrite
-	41, // 31: renda.scene.v1.StoreBatchRequest.events:type_name -> renda.scene.v1.EventDraft
+	43, // 31: renda.scene.v1.StoreBatchRequest.events:type_name -> renda.scene.v1.EventDraft
 	39, // 32: renda.scene.v1.StoreBatchRequest.audits:type_name -> renda.scene.v1.AuditDraft
-	24, // 33: renda.scene.v1.StoreBatchResponse.documents:type_name -> renda.scene.v1.Document
-	41, // 34: renda.scene.v1.PublishEventRequest.event:type_name -> renda.scene.v1.EventDraft
-	66, // 35: renda.scene.v1.DirectoryEntry.attributes:type_name -> renda.scene.v1.DirectoryEntry.AttributesEntry
-	45, // 36: renda.scene.v1.DirectoryResponse.entries:type_name -> renda.scene.v1.DirectoryEntry
-	2,  // 37: renda.scene.v1.NotifyRequest.title:type_name -> renda.scene.v1.Text
-	2,  // 38: renda.scene.v1.NotifyRequest.body:type_name -> renda.scene.v1.Text
-	67, // 39: renda.scene.v1.HTTPRequestRequest.headers:type_name -> renda.scene.v1.HTTPRequestRequest.HeadersEntry
-	68, // 40: renda.scene.v1.HTTPRequestResponse.headers:type_name -> renda.scene.v1.HTTPRequestResponse.HeadersEntry
-	57, // 41: renda.scene.v1.FilePutResponse.file:type_name -> renda.scene.v1.FileInfo
-	57, // 42: renda.scene.v1.FileGetResponse.file:type_name -> renda.scene.v1.FileInfo
-	13, // 43: renda.scene.v1.HandleRequestRequest.QueryEntry.value:type_name -> renda.scene.v1.Values
-	0,  // 44: renda.scene.v1.Scene.GetManifest:input_type -> renda.scene.v1.GetManifestRequest
-	12, // 45: renda.scene.v1.Scene.HandleRequest:input_type -> renda.scene.v1.HandleRequestRequest
-	18, // 46: renda.scene.v1.Scene.HandleEvent:input_type -> renda.scene.v1.HandleEventRequest
-	20, // 47: renda.scene.v1.Scene.RunJob:input_type -> renda.scene.v1.RunJobRequest
-	22, // 48: renda.scene.v1.Scene.Health:input_type -> renda.scene.v1.HealthRequest
-	25, // 49: renda.scene.v1.Host.StoreCreate:input_type -> renda.scene.v1.StoreCreateRequest
-	26, // 50: renda.scene.v1.Host.StoreGet:input_type -> renda.scene.v1.StoreGetRequest
-	27, // 51: renda.scene.v1.Host.StoreUpdate:input_type -> renda.scene.v1.StoreUpdateRequest
-	28, // 52: renda.scene.v1.Host.StoreDelete:input_type -> renda.scene.v1.StoreDeleteRequest
-	32, // 53: renda.scene.v1.Host.StoreQuery:input_type -> renda.scene.v1.StoreQueryRequest
-	34, // 54: renda.scene.v1.Host.StoreAggregate:input_type -> renda.scene.v1.StoreAggregateRequest
-	38, // 55: renda.scene.v1.Host.StoreBatch:input_type -> renda.scene.v1.StoreBatchRequest
-	42, // 56: renda.scene.v1.Host.PublishEvent:input_type -> renda.scene.v1.PublishEventRequest
-	44, // 57: renda.scene.v1.Host.Directory:input_type -> renda.scene.v1.DirectoryRequest
-	47, // 58: renda.scene.v1.Host.RecordDuty:input_type -> renda.scene.v1.RecordDutyRequest
-	49, // 59: renda.scene.v1.Host.Audit:input_type -> renda.scene.v1.AuditRequest
-	51, // 60: renda.scene.v1.Host.Notify:input_type -> renda.scene.v1.NotifyRequest
-	53, // 61: renda.scene.v1.Host.Schedule:input_type -> renda.scene.v1.ScheduleRequest
-	55, // 62: renda.scene.v1.Host.HTTPRequest:input_type -> renda.scene.v1.HTTPRequestRequest
-	58, // 63: renda.scene.v1.Host.FilePut:input_type -> renda.scene.v1.FilePutRequest
-	60, // 64: renda.scene.v1.Host.FileGet:input_type -> renda.scene.v1.FileGetRequest
-	1,  // 65: renda.scene.v1.Scene.GetManifest:output_type -> renda.scene.v1.GetManifestResponse
-	14, // 66: renda.scene.v1.Scene.HandleRequest:output_type -> renda.scene.v1.HandleRequestResponse
-	19, // 67: renda.scene.v1.Scene.HandleEvent:output_type -> renda.scene.v1.HandleEventResponse
-	21, // 68: renda.scene.v1.Scene.RunJob:output_type -> renda.scene.v1.RunJobResponse
-	23, // 69: renda.scene.v1.Scene.Health:output_type -> renda.scene.v1.HealthResponse
-	29, // 70: renda.scene.v1.Host.StoreCreate:output_type -> renda.scene.v1.StoreDocumentResponse
-	29, // 71: renda.scene.v1.Host.StoreGet:output_type -> renda.scene.v1.StoreDocumentResponse
-	29, // 72: renda.scene.v1.Host.StoreUpdate:output_type -> renda.scene.v1.StoreDocumentResponse
-	30, // 73: renda.scene.v1.Host.StoreDelete:output_type -> renda.scene.v1.StoreDeleteResponse
-	33, // 74: renda.scene.v1.Host.StoreQuery:output_type -> renda.scene.v1.StoreQueryResponse
-	36, // 75: renda.scene.v1.Host.StoreAggregate:output_type -> renda.scene.v1.StoreAggregateResponse
-	40, // 76: renda.scene.v1.Host.StoreBatch:output_type -> renda.scene.v1.StoreBatchResponse
-	43, // 77: renda.scene.v1.Host.PublishEvent:output_type -> renda.scene.v1.PublishEventResponse
-	46, // 78: renda.scene.v1.Host.Directory:output_type -> renda.scene.v1.DirectoryResponse
-	48, // 79: renda.scene.v1.Host.RecordDuty:output_type -> renda.scene.v1.RecordDutyResponse
-	50, // 80: renda.scene.v1.Host.Audit:output_type -> renda.scene.v1.AuditResponse
-	52, // 81: renda.scene.v1.Host.Notify:output_type -> renda.scene.v1.NotifyResponse
-	54, // 82: renda.scene.v1.Host.Schedule:output_type -> renda.scene.v1.ScheduleResponse
-	56, // 83: renda.scene.v1.Host.HTTPRequest:output_type -> renda.scene.v1.HTTPRequestResponse
-	59, // 84: renda.scene.v1.Host.FilePut:output_type -> renda.scene.v1.FilePutResponse
-	61, // 85: renda.scene.v1.Host.FileGet:output_type -> renda.scene.v1.FileGetResponse
-	65, // [65:86] is the sub-list for method output_type
-	44, // [44:65] is the sub-list for method input_type
-	44, // [44:44] is the sub-list for extension type_name
-	44, // [44:44] is the sub-list for extension extendee
-	0,  // [0:44] is the sub-list for field type_name
+	40, // 33: renda.scene.v1.StoreBatchRequest.timers:type_name -> renda.scene.v1.TimerDraft
+	41, // 34: renda.scene.v1.StoreBatchRequest.duties:type_name -> renda.scene.v1.DutyDraft
+	24, // 35: renda.scene.v1.StoreBatchResponse.documents:type_name -> renda.scene.v1.Document
+	43, // 36: renda.scene.v1.PublishEventRequest.event:type_name -> renda.scene.v1.EventDraft
+	68, // 37: renda.scene.v1.DirectoryEntry.attributes:type_name -> renda.scene.v1.DirectoryEntry.AttributesEntry
+	47, // 38: renda.scene.v1.DirectoryResponse.entries:type_name -> renda.scene.v1.DirectoryEntry
+	2,  // 39: renda.scene.v1.NotifyRequest.title:type_name -> renda.scene.v1.Text
+	2,  // 40: renda.scene.v1.NotifyRequest.body:type_name -> renda.scene.v1.Text
+	69, // 41: renda.scene.v1.HTTPRequestRequest.headers:type_name -> renda.scene.v1.HTTPRequestRequest.HeadersEntry
+	70, // 42: renda.scene.v1.HTTPRequestResponse.headers:type_name -> renda.scene.v1.HTTPRequestResponse.HeadersEntry
+	59, // 43: renda.scene.v1.FilePutResponse.file:type_name -> renda.scene.v1.FileInfo
+	59, // 44: renda.scene.v1.FileGetResponse.file:type_name -> renda.scene.v1.FileInfo
+	13, // 45: renda.scene.v1.HandleRequestRequest.QueryEntry.value:type_name -> renda.scene.v1.Values
+	0,  // 46: renda.scene.v1.Scene.GetManifest:input_type -> renda.scene.v1.GetManifestRequest
+	12, // 47: renda.scene.v1.Scene.HandleRequest:input_type -> renda.scene.v1.HandleRequestRequest
+	18, // 48: renda.scene.v1.Scene.HandleEvent:input_type -> renda.scene.v1.HandleEventRequest
+	20, // 49: renda.scene.v1.Scene.RunJob:input_type -> renda.scene.v1.RunJobRequest
+	22, // 50: renda.scene.v1.Scene.Health:input_type -> renda.scene.v1.HealthRequest
+	25, // 51: renda.scene.v1.Host.StoreCreate:input_type -> renda.scene.v1.StoreCreateRequest
+	26, // 52: renda.scene.v1.Host.StoreGet:input_type -> renda.scene.v1.StoreGetRequest
+	27, // 53: renda.scene.v1.Host.StoreUpdate:input_type -> renda.scene.v1.StoreUpdateRequest
+	28, // 54: renda.scene.v1.Host.StoreDelete:input_type -> renda.scene.v1.StoreDeleteRequest
+	32, // 55: renda.scene.v1.Host.StoreQuery:input_type -> renda.scene.v1.StoreQueryRequest
+	34, // 56: renda.scene.v1.Host.StoreAggregate:input_type -> renda.scene.v1.StoreAggregateRequest
+	38, // 57: renda.scene.v1.Host.StoreBatch:input_type -> renda.scene.v1.StoreBatchRequest
+	44, // 58: renda.scene.v1.Host.PublishEvent:input_type -> renda.scene.v1.PublishEventRequest
+	46, // 59: renda.scene.v1.Host.Directory:input_type -> renda.scene.v1.DirectoryRequest
+	49, // 60: renda.scene.v1.Host.RecordDuty:input_type -> renda.scene.v1.RecordDutyRequest
+	51, // 61: renda.scene.v1.Host.Audit:input_type -> renda.scene.v1.AuditRequest
+	53, // 62: renda.scene.v1.Host.Notify:input_type -> renda.scene.v1.NotifyRequest
+	55, // 63: renda.scene.v1.Host.Schedule:input_type -> renda.scene.v1.ScheduleRequest
+	57, // 64: renda.scene.v1.Host.HTTPRequest:input_type -> renda.scene.v1.HTTPRequestRequest
+	60, // 65: renda.scene.v1.Host.FilePut:input_type -> renda.scene.v1.FilePutRequest
+	62, // 66: renda.scene.v1.Host.FileGet:input_type -> renda.scene.v1.FileGetRequest
+	1,  // 67: renda.scene.v1.Scene.GetManifest:output_type -> renda.scene.v1.GetManifestResponse
+	14, // 68: renda.scene.v1.Scene.HandleRequest:output_type -> renda.scene.v1.HandleRequestResponse
+	19, // 69: renda.scene.v1.Scene.HandleEvent:output_type -> renda.scene.v1.HandleEventResponse
+	21, // 70: renda.scene.v1.Scene.RunJob:output_type -> renda.scene.v1.RunJobResponse
+	23, // 71: renda.scene.v1.Scene.Health:output_type -> renda.scene.v1.HealthResponse
+	29, // 72: renda.scene.v1.Host.StoreCreate:output_type -> renda.scene.v1.StoreDocumentResponse
+	29, // 73: renda.scene.v1.Host.StoreGet:output_type -> renda.scene.v1.StoreDocumentResponse
+	29, // 74: renda.scene.v1.Host.StoreUpdate:output_type -> renda.scene.v1.StoreDocumentResponse
+	30, // 75: renda.scene.v1.Host.StoreDelete:output_type -> renda.scene.v1.StoreDeleteResponse
+	33, // 76: renda.scene.v1.Host.StoreQuery:output_type -> renda.scene.v1.StoreQueryResponse
+	36, // 77: renda.scene.v1.Host.StoreAggregate:output_type -> renda.scene.v1.StoreAggregateResponse
+	42, // 78: renda.scene.v1.Host.StoreBatch:output_type -> renda.scene.v1.StoreBatchResponse
+	45, // 79: renda.scene.v1.Host.PublishEvent:output_type -> renda.scene.v1.PublishEventResponse
+	48, // 80: renda.scene.v1.Host.Directory:output_type -> renda.scene.v1.DirectoryResponse
+	50, // 81: renda.scene.v1.Host.RecordDuty:output_type -> renda.scene.v1.RecordDutyResponse
+	52, // 82: renda.scene.v1.Host.Audit:output_type -> renda.scene.v1.AuditResponse
+	54, // 83: renda.scene.v1.Host.Notify:output_type -> renda.scene.v1.NotifyResponse
+	56, // 84: renda.scene.v1.Host.Schedule:output_type -> renda.scene.v1.ScheduleResponse
+	58, // 85: renda.scene.v1.Host.HTTPRequest:output_type -> renda.scene.v1.HTTPRequestResponse
+	61, // 86: renda.scene.v1.Host.FilePut:output_type -> renda.scene.v1.FilePutResponse
+	63, // 87: renda.scene.v1.Host.FileGet:output_type -> renda.scene.v1.FileGetResponse
+	67, // [67:88] is the sub-list for method output_type
+	46, // [46:67] is the sub-list for method input_type
+	46, // [46:46] is the sub-list for extension type_name
+	46, // [46:46] is the sub-list for extension extendee
+	0,  // [0:46] is the sub-list for field type_name
 }
 
 func init() { file_scene_proto_init() }
@@ -4601,7 +4785,7 @@ func file_scene_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_scene_proto_rawDesc), len(file_scene_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   69,
+			NumMessages:   71,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
