@@ -173,15 +173,15 @@ func (sv *service) configure(ctx context.Context, r *scene.Request) (*scene.Resp
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	// The opening and closing timers follow from the rules' own transaction.
-	var work followUps
+	// The opening and closing timers are stored with the rules.
+	extras := []scene.BatchExtra{audit("ballot.configure", rd.ID, before, *b)}
 	if b.OpensAt != nil {
-		work.Timers = append(work.Timers, timer{Job: jobOpen, At: *b.OpensAt, Key: rd.ID + ".open", RoundID: rd.ID})
+		extras = append(extras, roundTimer(jobOpen, rd.ID+".open", rd.ID, *b.OpensAt))
 	}
 	if b.ClosesAt != nil {
-		work.Timers = append(work.Timers, timer{Job: jobClose, At: *b.ClosesAt, Key: rd.ID + ".close", RoundID: rd.ID})
+		extras = append(extras, roundTimer(jobClose, rd.ID+".close", rd.ID, *b.ClosesAt))
 	}
-	if err := saveRound(ctx, r.Host, &rd, work.event(), audit("ballot.configure", rd.ID, before, *b)); err != nil {
+	if err := saveRound(ctx, r.Host, &rd, nil, extras...); err != nil {
 		return nil, err
 	}
 	return ok(rd)
@@ -227,8 +227,8 @@ func (sv *service) scheduledOpen(ctx context.Context, j *scene.Job) error {
 
 // stillDue checks a scheduled opening or closing (p) against the round as it is now. Staff
 // may have removed the time since (a timer cannot be cancelled: it fires anyway), or moved it
-// later while a late redelivery of the old follow-up work set the timer back to the old time.
-// It says whether to act now; a time moved later is scheduled again.
+// later while an old timer still fires (replayed, or set before the move). It says whether to
+// act now; a time moved later is scheduled again.
 func stillDue(ctx context.Context, h scene.Host, job, key string, p roundJob, at func(*BallotConfig) *time.Time) (bool, error) {
 	rd, err := loadRound(ctx, h, p.RoundID)
 	if _, isP := scene.AsProblem(err); isP {
@@ -345,14 +345,13 @@ func (sv *service) close(ctx context.Context, h scene.Host, id, by string, count
 		now := time.Now().UTC()
 		rd.Ballot.State, rd.Ballot.ClosedAt, rd.Ballot.ClosedBy = BallotClosed, &now, by
 		box.State = BallotClosed
-		var work followUps
+		extras := []scene.BatchExtra{audit("ballot.close", rd.ID, nil, map[string]any{"by": by, "voted": box.Voted, "seats": box.Seats})}
 		if count {
-			work.Timers = append(work.Timers, timer{Job: jobCount, At: now, Key: rd.ID + ".count", RoundID: rd.ID})
+			extras = append(extras, roundTimer(jobCount, rd.ID+".count", rd.ID, now))
 		}
-		_, err = h.Store().Batch(ctx, []scene.Write{
+		_, err = h.Store().BatchWith(ctx, []scene.Write{
 			{Op: "update", Collection: colRounds, ID: rd.ID, Version: rd.Version, Data: rd.Round},
-			{Op: "update", Collection: colBoxes, ID: rd.ID, Version: ver, Data: box}}, work.event(),
-			audit("ballot.close", rd.ID, nil, map[string]any{"by": by, "voted": box.Voted, "seats": box.Seats}))
+			{Op: "update", Collection: colBoxes, ID: rd.ID, Version: ver, Data: box}}, nil, extras...)
 		if p, isP := scene.AsProblem(err); isP && p.Code == scene.CodeConflict && attempt < 20 {
 			continue // a group of casts committed meanwhile
 		}

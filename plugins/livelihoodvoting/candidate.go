@@ -141,14 +141,13 @@ func (sv *service) propose(ctx context.Context, r *scene.Request) (*scene.Respon
 	if in.Source == SourceDeputy {
 		c.ProposerID = r.Principal.DeputyID
 	}
-	// A deputy's proposal goes into their duty archive as follow-up work of its write.
+	// A deputy's proposal goes into their duty archive with its write.
 	id := newID()
-	var work followUps
+	var extras []scene.BatchExtra
 	if in.Source == SourceDeputy {
-		work.Duties = append(work.Duties, dutyEntry{DeputyID: c.ProposerID, Kind: dutyPropose, Ref: id,
-			Title: "提出民生实事候选项目：" + c.Title, At: c.At})
+		extras = append(extras, dutyEntry(c.ProposerID, dutyPropose, id, "提出民生实事候选项目："+c.Title, c.At))
 	}
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: colCandidates, ID: id, Data: c}}, work.event())
+	docs, err := r.Host.Store().BatchWith(ctx, []scene.Write{{Op: "create", Collection: colCandidates, ID: id, Data: c}}, nil, extras...)
 	if err != nil {
 		return nil, err
 	}

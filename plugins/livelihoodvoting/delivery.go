@@ -329,8 +329,8 @@ func (sv *service) inspect(ctx context.Context, r *scene.Request) (*scene.Respon
 	ins := Inspection{ProjectID: p.ID, DeputyID: r.Principal.DeputyID, Name: r.Principal.DisplayName, VisitedOn: in.VisitedOn, Comment: in.Comment, At: time.Now().UTC()}
 	id := newID()
 	visited, _ := time.ParseInLocation(time.DateOnly, in.VisitedOn, chinaTime)
-	work := followUps{Duties: []dutyEntry{{DeputyID: ins.DeputyID, Kind: dutyInspect, Ref: id, Title: "视察民生实事项目：" + p.Title, At: visited}}}
-	if _, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: colInspections, ID: id, Data: ins}}, work.event()); err != nil {
+	if _, err := r.Host.Store().BatchWith(ctx, []scene.Write{{Op: "create", Collection: colInspections, ID: id, Data: ins}}, nil,
+		dutyEntry(ins.DeputyID, dutyInspect, id, "视察民生实事项目："+p.Title, visited)); err != nil {
 		return nil, err
 	}
 	return created(ins)

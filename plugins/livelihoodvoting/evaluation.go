@@ -95,8 +95,8 @@ func (sv *service) evaluate(ctx context.Context, r *scene.Request) (*scene.Respo
 	}
 	e := Evaluation{ProjectID: p.ID, RoundID: rd.ID, DeputyID: r.Principal.DeputyID, Rating: in.Rating, Comment: in.Comment, At: time.Now().UTC()}
 	id := p.ID + "." + idPart(e.DeputyID)
-	work := followUps{Duties: []dutyEntry{{DeputyID: e.DeputyID, Kind: dutyEvaluate, Ref: id, Title: "测评民生实事项目：" + p.Title, At: e.At}}}
-	_, err = r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: colEvaluations, ID: id, Data: e}}, work.event())
+	_, err = r.Host.Store().BatchWith(ctx, []scene.Write{{Op: "create", Collection: colEvaluations, ID: id, Data: e}}, nil,
+		dutyEntry(e.DeputyID, dutyEvaluate, id, "测评民生实事项目："+p.Title, e.At))
 	if pr, isP := scene.AsProblem(err); isP && pr.Code == scene.CodeConflict {
 		return nil, scene.Conflict("evaluation.already", scene.T("您已测评过该项目。", "You have already evaluated this project."))
 	}

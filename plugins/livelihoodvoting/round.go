@@ -121,9 +121,9 @@ func loadRound(ctx context.Context, h scene.Host, id string) (RoundJSON, error) 
 
 // saveRound writes rd back at the version read, with the events and audit entries of the
 // change.
-func saveRound(ctx context.Context, h scene.Host, rd *RoundJSON, events []scene.EventDraft, audits ...scene.AuditDraft) error {
-	docs, err := h.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: colRounds, ID: rd.ID, Version: rd.Version, Data: rd.Round}},
-		events, audits...)
+func saveRound(ctx context.Context, h scene.Host, rd *RoundJSON, events []scene.EventDraft, extras ...scene.BatchExtra) error {
+	docs, err := h.Store().BatchWith(ctx, []scene.Write{{Op: "update", Collection: colRounds, ID: rd.ID, Version: rd.Version, Data: rd.Round}},
+		events, extras...)
 	if err != nil {
 		return err
 	}

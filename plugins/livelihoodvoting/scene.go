@@ -107,10 +107,8 @@ func New(version string) *scene.Scene {
 			{Kind: dutyInspect, Title: scene.T("视察民生实事项目", "Inspected a livelihood project")},
 			{Kind: dutyEvaluate, Title: scene.T("测评民生实事项目", "Evaluated a livelihood project")},
 		},
-		Capabilities: []string{scene.CapStore, scene.CapDirectory, scene.CapDuty, scene.CapAudit, scene.CapScheduler, scene.CapFiles,
-			scene.CapEvents},
-		Publishes: []string{EventFollowUps},
-		Pages:     pages(),
+		Capabilities: []string{scene.CapStore, scene.CapDirectory, scene.CapDuty, scene.CapAudit, scene.CapScheduler, scene.CapFiles},
+		Pages:        pages(),
 	})
 	sv := &service{commit: newCommitter(), seats: newElectorateCache(), ballots: newBallotCache()}
 	s.Handle(http.MethodGet, "/rounds", permRead, scene.T("票决年度列表", "Voting rounds"), sv.listRounds)
@@ -123,7 +121,6 @@ func New(version string) *scene.Scene {
 	sv.registerCount(s)
 	sv.registerDelivery(s)
 	sv.registerEvaluation(s)
-	s.OnEvent(EventFollowUps, sv.doFollowUps)
 	return s
 }
 

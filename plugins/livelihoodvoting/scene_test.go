@@ -187,13 +187,8 @@ func TestFullRound(t *testing.T) {
 	if ev.Overall.Total != 2 || ev.Overall.SatisfactionPermille != 500 {
 		t.Errorf("evaluation = %+v", ev.Overall)
 	}
-	// The inspection's and the evaluations' duty entries are follow-up work of their writes.
-	if n := len(f.h.Duties(tenant)); n != 8 {
-		t.Errorf("%d duty entries before the follow-up work, want the 8 votes", n)
-	}
-	if err := f.h.DeliverPublished(tenant); err != nil {
-		t.Fatal(err)
-	}
+	// The inspection's and the evaluations' duty entries were stored with their writes, by
+	// whoever acted.
 	kinds := map[string]int{}
 	for _, d := range f.h.Duties(tenant) {
 		kinds[d.Kind]++
@@ -237,12 +232,7 @@ func TestScheduledBallot(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	if got := keys(); len(got) != 0 {
-		t.Fatalf("scheduled %v before the follow-up work", got)
-	}
-	if err := f.h.DeliverPublished(tenant); err != nil {
-		t.Fatal(err)
-	}
+	// The timers were stored with the rules.
 	if got, want := keys(), []string{f.round + ".close", f.round + ".open"}; !slices.Equal(got, want) {
 		t.Fatalf("scheduled %v, want %v", got, want)
 	}
@@ -255,9 +245,6 @@ func TestScheduledBallot(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := f.h.RunJob(tenant, "ballot-close", job); err != nil { // a retry finds it closed
-		t.Fatal(err)
-	}
-	if err := f.h.DeliverPublished(tenant); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := keys(), []string{f.round + ".close", f.round + ".count", f.round + ".open"}; !slices.Equal(got, want) {
@@ -280,9 +267,8 @@ func TestScheduledBallot(t *testing.T) {
 	}
 }
 
-// A timer cannot be cancelled: when staff remove a scheduled closing, or move it later and the
-// old timer still fires (a late redelivery of the old follow-up work set it back), the ballot
-// must stay open.
+// A timer cannot be cancelled: when staff remove a scheduled closing, or move it later and an
+// old timer still fires (replayed, say), the ballot must stay open.
 func TestRemovedOrMovedClosingDoesNotClose(t *testing.T) {
 	first := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
 	later := first.Add(time.Hour)
@@ -300,9 +286,6 @@ func TestRemovedOrMovedClosingDoesNotClose(t *testing.T) {
 					in["closes_at"] = closes
 				}
 				f.must(t, http.StatusOK, f.staff, http.MethodPut, base+"/ballot", in)
-				if err := f.h.DeliverPublished(tenant); err != nil {
-					t.Fatal(err)
-				}
 			}
 			timer := func(key string) scenetest.Scheduled {
 				t.Helper()
