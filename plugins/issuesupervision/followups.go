@@ -8,30 +8,23 @@ import (
 	"github.com/renda-platform/renda/plugins/scene"
 )
 
-// Follow-up work of a write to an issue: the timers it sets, the duty
-// entries it earns, the outcome it shares with linked issues and the
-// messages it sends. The write publishes the work as one EventFollowUps in
-// its own transaction (saveIssues), and the scene does it when the event
-// comes back. The host delivers the event at least once, retrying while
-// the handler fails, so the work is neither lost with a failed request nor
-// done for a write that did not happen; each part is safe to do again.
+// Follow-up work of a write to an issue. What is a store operation of this
+// congress's scene goes in the write's own transaction (saveIssues): the
+// timers it sets and the duty entries it earns (issueWrite), stored with
+// it or not at all, and recorded as the acting user. The rest, the outcome
+// it shares with linked issues (other issues, each written with a version
+// of its own) and the messages it sends, the write publishes as one
+// EventFollowUps in the same transaction, and the scene does it when the
+// event comes back. The host delivers the event at least once, retrying
+// while the handler fails, so the work is neither lost with a failed
+// request nor done for a write that did not happen; each part is safe to
+// do again.
 
 // followUps is the payload of an EventFollowUps: everything the handler
 // does, fixed when the write was made, so a redelivery does the same.
 type followUps struct {
-	Timers  []timer     `json:"timers,omitempty"`
-	Duties  []dutyEntry `json:"duties,omitempty"`
-	Share   *outcome    `json:"share,omitempty"`
-	Notices []notice    `json:"notices,omitempty"`
-}
-
-// timer is a job to run for an issue. Scheduling it again with its key
-// replaces it.
-type timer struct {
-	Job     string    `json:"job"`
-	At      time.Time `json:"at"`
-	Key     string    `json:"key"`
-	IssueID string    `json:"issue_id"`
+	Share   *outcome `json:"share,omitempty"`
+	Notices []notice `json:"notices,omitempty"`
 }
 
 // outcome is an answer to share with the issues linked to the one
@@ -52,25 +45,24 @@ type notice struct {
 	Body   scene.Text `json:"body"`
 }
 
-// timerFor is the job of an issue under its usual key ("job:id").
-func timerFor(job, issueID string, at time.Time) timer {
-	return timer{Job: job, At: at, Key: job + ":" + issueID, IssueID: issueID}
+// timerFor is the job of an issue under its usual key ("job:id"), to
+// store with a write (a key replaces the timer scheduled before).
+func timerFor(job, issueID string, at time.Time) scene.TimerDraft {
+	return scene.TimerDraft{Job: job, At: at, Key: job + ":" + issueID, Payload: idPayload{ID: issueID}}
 }
 
 // event is the EventFollowUps carrying the work (none for no work).
 func (f followUps) event() []scene.EventDraft {
-	if len(f.Timers)+len(f.Duties)+len(f.Notices) == 0 && f.Share == nil {
+	if len(f.Notices) == 0 && f.Share == nil {
 		return nil
 	}
 	return []scene.EventDraft{{Type: EventFollowUps, Payload: f}}
 }
 
 // doFollowUps does the follow-up work of a write to an issue of this
-// congress, in the order timers, duty entries, shared outcome, messages:
-// the first failure returns, and the redelivery does the work again, which
-// schedules the same timers (replacing them), finds the duty entries
-// recorded (one per deputy, kind and ref), skips linked issues already
-// answered, and may send a message twice.
+// congress, in the order shared outcome, messages: the first failure
+// returns, and the redelivery does the work again, which skips linked
+// issues already answered, and may send a message twice.
 func (sv *service) doFollowUps(ctx context.Context, e *scene.Event) error {
 	if e.Origin != "" || e.Source != ID {
 		return nil // the same type from another scene, or relayed: not ours
@@ -78,17 +70,6 @@ func (sv *service) doFollowUps(ctx context.Context, e *scene.Event) error {
 	var f followUps
 	if err := json.Unmarshal(e.Payload, &f); err != nil {
 		return err
-	}
-	for _, t := range f.Timers {
-		if err := e.Host.Schedule(ctx, t.Job, t.At, t.Key, idPayload{ID: t.IssueID}); err != nil {
-			return err
-		}
-	}
-	for _, d := range f.Duties {
-		if _, err := e.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: d.DeputyID, Kind: d.Kind, Ref: d.Ref, Title: d.Title,
-			OccurredAt: d.At}); err != nil {
-			return err
-		}
 	}
 	if f.Share != nil {
 		if err := shareOutcome(ctx, e.Host, *f.Share); err != nil {

@@ -157,7 +157,6 @@ func TestGeoReportPost(t *testing.T) {
 				iss.Reporter != "12345 市民热线" || !iss.Urgent || iss.State != is.Routed || iss.Category != "tree" || iss.Lat != 29.8683 {
 				t.Errorf("issue = %+v, want the hotline's report for %s, urgent, routed", iss, deputy.DeputyID)
 			}
-			deliver(t, h)
 			if d := h.Duties("haishu"); len(d) != 1 || d[0].DeputyID != deputy.DeputyID {
 				t.Errorf("duties = %+v, want the report in the deputy's archive", d)
 			}

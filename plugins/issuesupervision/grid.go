@@ -82,12 +82,11 @@ func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
 	}
 	old := copyIssue(is)
 	// The next timer (a retry, or the poll that follows the request) is
-	// follow-up work stored with the attempt: scheduled after it, a failure
-	// would leave a delivered issue unpolled, as the job's retry finds it
-	// delivered and does nothing.
-	save := func(next ...timer) error {
-		_, err := saveIssues(ctx, j.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}},
-			followUps{Timers: next}.event())
+	// stored with the attempt: scheduled after it, a failure would leave a
+	// delivered issue unpolled, as the job's retry finds it delivered and
+	// does nothing.
+	save := func(next ...scene.TimerDraft) error {
+		_, err := saveIssues(ctx, j.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is, Timers: next}}, nil)
 		return err
 	}
 	set := parseSettings(j.Settings)
@@ -120,7 +119,7 @@ func (sv *service) deliver(ctx context.Context, j *scene.Job) error {
 	is.Timeline = append(is.Timeline, Step{Action: "deliver", From: is.State, To: is.State, Actor: "system", Name: "基层治理四平台",
 		At: now, Note: "已推送至基层治理四平台，编号 " + receipt.ServiceRequestID})
 	is.UpdatedAt = now
-	return save(timer{Job: "poll", At: now.Add(pollDelay(set)), Key: "poll"})
+	return save(scene.TimerDraft{Job: "poll", At: now.Add(pollDelay(set)), Key: "poll"})
 }
 
 func pollDelay(s Settings) time.Duration {

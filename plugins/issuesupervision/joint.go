@@ -26,8 +26,8 @@ import (
 // answer is relayed back (joint_invite.go), and the conclusion is relayed
 // to every congress that has not declined. A congress that does not run
 // this scene receives nothing, and its invitation stays "invited". Each
-// deputy's part reaches the duty archive through an event published with
-// the write (joint_duty.go).
+// deputy's part goes to the duty archive in the write that gives it
+// (joint_duty.go).
 const (
 	joint       = "joint"
 	jointInvite = "joint_invites"
@@ -35,11 +35,6 @@ const (
 	EventJointInvited   = "joint.invited"
 	EventJointAnswered  = "joint.answered"
 	EventJointConcluded = "joint.concluded"
-	// EventJointDuty carries, within the congress, the duty entries a
-	// joint-supervision write gives deputies: published in the same
-	// transaction as the write, so an entry is never lost nor recorded for
-	// a write that failed.
-	EventJointDuty = "joint.duty"
 )
 
 // RecordKinds are what an activity records.
@@ -136,7 +131,6 @@ func (sv *service) registerJoint(s *scene.Scene) {
 	s.OnEvent(EventJointInvited, sv.jointInvited)
 	s.OnEvent(EventJointAnswered, sv.jointAnswered)
 	s.OnEvent(EventJointConcluded, sv.jointConcluded)
-	s.OnEvent(EventJointDuty, sv.jointDuty)
 }
 
 var (
@@ -167,7 +161,7 @@ func (in JointInput) Validate() error {
 	var v scene.Validator
 	v.MaxLen("title", in.Title, 100)
 	v.MaxLen("description", in.Description, 5000)
-	v.Check(len(in.Deputies) <= 200, "deputies", scene.T("一次最多邀请 200 名代表。", "At most 200 deputies at once."))
+	v.Check(len(in.Deputies) <= maxDeputies, "deputies", scene.T("一次最多邀请 100 名代表。", "At most 100 deputies at once."))
 	v.Check(len(in.Departments) <= 50, "departments", scene.T("一次最多邀请 50 个部门。", "At most 50 departments at once."))
 	v.Check(len(in.Congresses) <= 50, "congresses", scene.T("一次最多邀请 50 个人大。", "At most 50 congresses at once."))
 	return v.Err()
@@ -335,20 +329,21 @@ func (sv *service) openJoint(ctx context.Context, r *scene.Request) (*scene.Resp
 	a.Deputies, a.Departments, a.Congresses = append(a.Deputies, got.deputies...), append(a.Departments, got.departments...),
 		append(a.Congresses, got.congresses...)
 	create := scene.Write{Op: "create", Collection: joint, ID: id, Data: a}
-	events := append(relays(id, &a, got.congresses), participation(id, a.Title, got.deputies, now)...)
+	events := relays(id, &a, got.congresses)
+	duties := participation(id, a.Title, got.deputies, now)
 	audit := scene.AuditDraft{Action: "joint.open", TargetType: "joint", TargetID: id,
 		After: map[string]any{"title": a.Title, "issue_id": a.IssueID, "congresses": in.Congresses}}
 	var docs []*scene.Document
 	if len(issueWrites) > 0 {
-		// The opening is the action the issue's step records: its entry
-		// goes with that write.
-		issueWrites[0].Audit = &audit
+		// The opening is the action the issue's step records: its audit
+		// entry and the deputies' duty entries go with that write.
+		issueWrites[0].Audit, issueWrites[0].Duties = &audit, duties
 		docs, err = saveIssues(ctx, r.Host, issueWrites, events, create)
 		if err == nil {
 			docs = docs[len(issueWrites):]
 		}
 	} else {
-		docs, err = r.Host.Store().Batch(ctx, []scene.Write{create}, events, audit)
+		docs, err = r.Host.Store().BatchWith(ctx, []scene.Write{create}, events, append(batchExtras(duties), audit)...)
 	}
 	if err != nil {
 		return nil, err
@@ -485,8 +480,8 @@ func (sv *service) inviteJoint(ctx context.Context, r *scene.Request) (*scene.Re
 	}
 	a.Deputies, a.Departments, a.Congresses = append(a.Deputies, got.deputies...), append(a.Departments, got.departments...),
 		append(a.Congresses, got.congresses...)
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}},
-		append(relays(d.ID, &a, got.congresses), participation(d.ID, a.Title, got.deputies, now)...))
+	docs, err := r.Host.Store().BatchWith(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}},
+		relays(d.ID, &a, got.congresses), batchExtras(participation(d.ID, a.Title, got.deputies, now))...)
 	if err != nil {
 		return nil, err
 	}
@@ -517,6 +512,7 @@ func (in RecordInput) Validate() error {
 	v.MaxLen("note", in.Note, 5000)
 	v.MaxLen("place", in.Place, 200)
 	v.Check(len(in.Photos) <= 9, "photos", scene.T("最多 9 张照片。", "At most 9 photos."))
+	v.Check(len(in.Deputies) <= maxDeputies, "deputies", scene.T("一条记录最多 100 位代表。", "At most 100 deputies in a record."))
 	// A few minutes of clock difference between a phone and the server
 	// are not "the future".
 	v.Check(in.At == nil || in.At.Before(time.Now().Add(10*time.Minute)), "at", scene.T("发生时间不能在将来。", "The time cannot be in the future."))
@@ -564,13 +560,13 @@ func (sv *service) recordJoint(ctx context.Context, r *scene.Request) (*scene.Re
 		return nil, err
 	}
 	a.Records = append(a.Records, rec)
-	entries := make([]dutyEntry, len(rec.Deputies))
+	entries := make([]scene.BatchExtra, len(rec.Deputies))
 	for i, id := range rec.Deputies {
-		entries[i] = dutyEntry{DeputyID: id, Kind: "joint." + rec.Kind, Ref: d.ID + "#" + rec.ID,
-			Title: recordTitle(rec.Kind) + "：" + truncate(rec.Title, 40), At: rec.At}
+		entries[i] = scene.DutyActivity{DeputyID: id, Kind: "joint." + rec.Kind, Ref: d.ID + "#" + rec.ID,
+			Title: recordTitle(rec.Kind) + "：" + truncate(rec.Title, 40), OccurredAt: rec.At}
 	}
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}},
-		dutyEvent(entries))
+	docs, err := r.Host.Store().BatchWith(ctx, []scene.Write{{Op: "update", Collection: joint, ID: d.ID, Version: d.Version, Data: a}},
+		nil, entries...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,63 +1,28 @@
 package issuesupervision
 
 import (
-	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/renda-platform/renda/plugins/scene"
 )
 
-// Joint supervision's duty entries: every write that gives deputies a part
-// publishes them as one event in its own transaction, and the scene
-// records them when the event comes back, so an entry is never lost with a
-// failed request nor recorded for a write that did not happen.
+// Joint supervision's duty entries: every write of this congress that
+// gives its deputies a part stores their entries in its own transaction
+// (Store.BatchWith), so an entry is never lost nor recorded for a write
+// that failed, and names the user who made the write. Another congress's
+// deputies get theirs from that congress, when it answers the invitation
+// relayed to it (joint_invite.go).
 
-// participation is the duty event giving each deputy's part in an
-// activity (ref) to their duty archive.
-func participation(ref, title string, ms []Member, at time.Time) []scene.EventDraft {
-	entries := make([]dutyEntry, len(ms))
+// maxDeputies is how many deputies one write may give a part: a batch
+// records at most 100 duty entries.
+const maxDeputies = 100
+
+// participation is each deputy's part in an activity (ref) for their duty
+// archive.
+func participation(ref, title string, ms []Member, at time.Time) []scene.DutyActivity {
+	entries := make([]scene.DutyActivity, len(ms))
 	for i, m := range ms {
-		entries[i] = dutyEntry{DeputyID: m.ID, Kind: "joint.participate", Ref: ref, Title: "参加联合督事：" + truncate(title, 40), At: at}
+		entries[i] = scene.DutyActivity{DeputyID: m.ID, Kind: "joint.participate", Ref: ref, Title: "参加联合督事：" + truncate(title, 40), OccurredAt: at}
 	}
-	return dutyEvent(entries)
-}
-
-// dutyEntry is one duty entry an EventJointDuty carries.
-type dutyEntry struct {
-	DeputyID string    `json:"deputy_id"`
-	Kind     string    `json:"kind"`
-	Ref      string    `json:"ref"`
-	Title    string    `json:"title"`
-	At       time.Time `json:"at"`
-}
-
-// dutyEvent is the event recording entries (none for no entries).
-func dutyEvent(entries []dutyEntry) []scene.EventDraft {
-	if len(entries) == 0 {
-		return nil
-	}
-	return []scene.EventDraft{{Type: EventJointDuty, Payload: map[string]any{"entries": entries}}}
-}
-
-// jointDuty records the duty entries of a joint-supervision write of this
-// congress. The duty archive keeps one entry per deputy, kind and ref, so
-// a redelivery adds nothing.
-func (sv *service) jointDuty(ctx context.Context, e *scene.Event) error {
-	if e.Origin != "" || e.Source != ID {
-		return nil
-	}
-	var p struct {
-		Entries []dutyEntry `json:"entries"`
-	}
-	if err := json.Unmarshal(e.Payload, &p); err != nil {
-		return err
-	}
-	for _, d := range p.Entries {
-		if _, err := e.Host.RecordDuty(ctx, scene.DutyActivity{DeputyID: d.DeputyID, Kind: d.Kind, Ref: d.Ref, Title: d.Title,
-			OccurredAt: d.At}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return entries
 }

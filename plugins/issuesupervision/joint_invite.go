@@ -229,7 +229,7 @@ func (in AnswerInput) Validate() error {
 	v.Check(in.Accept != nil, "accept", scene.T("请选择接受或谢绝。", "Say whether you accept."))
 	v.Check(in.Accept == nil || *in.Accept || len(in.Deputies) == 0, "deputies", scene.T("谢绝邀请时不指派代表。", "No deputies when declining."))
 	v.Check(in.Accept == nil || !*in.Accept || len(in.Deputies) > 0, "deputies", scene.T("接受邀请请指派至少一位代表。", "Name at least one deputy when accepting."))
-	v.Check(len(in.Deputies) <= 200, "deputies", scene.T("最多指派 200 位代表。", "At most 200 deputies."))
+	v.Check(len(in.Deputies) <= maxDeputies, "deputies", scene.T("最多指派 100 位代表。", "At most 100 deputies."))
 	v.MaxLen("note", in.Note, 1000)
 	return v.Err()
 }
@@ -262,12 +262,15 @@ func (sv *service) answerInvite(ctx context.Context, r *scene.Request) (*scene.R
 	if *in.Accept {
 		inv.Status = "accepted"
 	}
-	events := append([]scene.EventDraft{{Type: EventJointAnswered, To: []string{inv.Origin},
-		Payload: answeredPayload{ActivityID: inv.ActivityID, Accepted: *in.Accept, Deputies: names, Note: inv.Note}}},
-		participation(d.ID, inv.Title, got.deputies, now)...)
-	docs, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "update", Collection: jointInvite, ID: d.ID, Version: d.Version, Data: inv}}, events,
+	// The answer goes back to the inviting congress; this congress's
+	// deputies' parts go to their archive here, with the answer.
+	events := []scene.EventDraft{{Type: EventJointAnswered, To: []string{inv.Origin},
+		Payload: answeredPayload{ActivityID: inv.ActivityID, Accepted: *in.Accept, Deputies: names, Note: inv.Note}}}
+	extras := append(batchExtras(participation(d.ID, inv.Title, got.deputies, now)),
 		scene.AuditDraft{Action: "joint.answer", TargetType: "joint_invite", TargetID: d.ID,
 			Before: map[string]string{"status": "invited"}, After: map[string]string{"status": inv.Status}})
+	docs, err := r.Host.Store().BatchWith(ctx, []scene.Write{{Op: "update", Collection: jointInvite, ID: d.ID, Version: d.Version, Data: inv}}, events,
+		extras...)
 	if err != nil {
 		return nil, err
 	}

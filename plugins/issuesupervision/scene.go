@@ -28,8 +28,8 @@ const (
 	EventDueSoon  = "issue.due_soon"
 	EventClosed   = "issue.closed"
 	// EventFollowUps carries, within the congress, the follow-up work of a
-	// write to an issue (followups.go): timers, duty entries, the outcome
-	// shared with linked issues, messages.
+	// write to an issue that is not a store operation of its own
+	// (followups.go): the outcome shared with linked issues, messages.
 	EventFollowUps = "issue.followups"
 )
 
@@ -71,7 +71,7 @@ func New(version string) *scene.Scene {
 		},
 		Settings: settingsSchema,
 		Publishes: []string{EventReported, EventOverdue, EventDueSoon, EventClosed, EventJointInvited, EventJointAnswered, EventJointConcluded,
-			EventJointDuty, EventFollowUps},
+			EventFollowUps},
 		// Joint supervision invites the congresses above and below, and
 		// hears their answers, by events the host carries along the line.
 		Relays: []string{EventJointInvited, EventJointAnswered, EventJointConcluded},
@@ -239,8 +239,8 @@ func (sv *service) report(ctx context.Context, r *scene.Request) (*scene.Respons
 // file files a validated report for a deputy: the one path for reports
 // from the app, adopted constituents' messages and Open311 clients. It
 // routes the issue at once; its delivery, deadline and reminder timers and
-// the report's entry in the deputy's duty archive are follow-up work
-// stored with it.
+// the report's entry in the deputy's duty archive are stored in its
+// transaction.
 func (sv *service) file(ctx context.Context, h scene.Host, settings json.RawMessage, deputyID, reporterID, reporterName string, in ReportInput) (IssueJSON, error) {
 	set := parseSettings(settings)
 	cal, _, err := calendarOf(ctx, h)
@@ -291,16 +291,17 @@ func (sv *service) file(ctx context.Context, h scene.Host, settings json.RawMess
 			is.Grid = &GridLink{ServiceCode: set.Grid.serviceCode(is.Category)}
 		}
 	}
-	work := followUps{Timers: []timer{timerFor("deadline", id, is.DueAt)},
-		Duties: []dutyEntry{{DeputyID: is.DeputyID, Kind: "issue.report", Ref: id, Title: "报告督事问题：" + truncate(is.Description, 40), At: now}}}
+	// The report's timers and its duty entry are stored with it.
+	writes[0].Timers = []scene.TimerDraft{timerFor("deadline", id, is.DueAt)}
+	writes[0].Duties = []scene.DutyActivity{{DeputyID: is.DeputyID, Kind: "issue.report", Ref: id,
+		Title: "报告督事问题：" + truncate(is.Description, 40), OccurredAt: now}}
 	if remind := is.DueAt.Add(-remindBefore); remind.After(now) {
-		work.Timers = append(work.Timers, timerFor("remind", id, remind))
+		writes[0].Timers = append(writes[0].Timers, timerFor("remind", id, remind))
 	}
 	if is.Grid != nil {
-		work.Timers = append(work.Timers, timerFor("deliver", id, now))
+		writes[0].Timers = append(writes[0].Timers, timerFor("deliver", id, now))
 	}
-	events := append([]scene.EventDraft{{Type: EventReported, Payload: map[string]string{"id": id, "category": is.Category, "deputy_id": is.DeputyID}}},
-		work.event()...)
+	events := []scene.EventDraft{{Type: EventReported, Payload: map[string]string{"id": id, "category": is.Category, "deputy_id": is.DeputyID}}}
 	docs, err := saveIssues(ctx, h, writes, events)
 	if err != nil {
 		return IssueJSON{}, err
@@ -489,12 +490,18 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 	if is.State == Closed {
 		events = append(events, scene.EventDraft{Type: EventClosed, Payload: map[string]string{"id": d.ID}})
 	}
+	// The audit entry, a timer and a duty entry are stored with the
+	// action, as the acting user; the answer's share and message follow
+	// from its event.
+	w := issueWrite{ID: d.ID, Version: d.Version, Old: old, New: &is,
+		Audit: &scene.AuditDraft{Action: "issue." + string(in.Action), TargetType: "issue", TargetID: d.ID,
+			Before: map[string]State{"status": before}, After: map[string]State{"status": is.State}}}
 	var work followUps
 	switch {
 	case in.Action == ActConfirm:
-		work.Duties = append(work.Duties, dutyEntry{DeputyID: is.DeputyID, Kind: "issue.confirm", Ref: d.ID, Title: "确认督事办理结果", At: now})
+		w.Duties = append(w.Duties, scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.confirm", Ref: d.ID, Title: "确认督事办理结果", OccurredAt: now})
 	case in.Action == ActRoute && is.Grid != nil:
-		work.Timers = append(work.Timers, timerFor("deliver", d.ID, now))
+		w.Timers = append(w.Timers, timerFor("deliver", d.ID, now))
 	case in.Action == ActAnswer:
 		if len(is.Linked) > 0 {
 			work.Share = &outcome{Answer: is.Answer, Linked: is.Linked, By: r.Principal.UserID, Name: r.Principal.DisplayName, At: now}
@@ -504,11 +511,7 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 		}
 	}
 	events = append(events, work.event()...)
-	// The audit entry is stored with the action, as the acting user (not
-	// in the follow-up work: an event handler has no principal).
-	audit := &scene.AuditDraft{Action: "issue." + string(in.Action), TargetType: "issue", TargetID: d.ID,
-		Before: map[string]State{"status": before}, After: map[string]State{"status": is.State}}
-	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is, Audit: audit}}, events)
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{w}, events)
 	if err != nil {
 		return nil, err
 	}
@@ -520,8 +523,7 @@ func (sv *service) act(ctx context.Context, r *scene.Request) (*scene.Response, 
 }
 
 // followUp records the reporting deputy pressing for progress: a note on
-// the timeline, and the act in the deputy's duty archive as follow-up work
-// stored with it.
+// the timeline, and the act in the deputy's duty archive stored with it.
 func (sv *service) followUp(ctx context.Context, r *scene.Request, d *scene.Document, is Issue, note string) (*scene.Response, error) {
 	old := copyIssue(is)
 	if !is.State.Open() {
@@ -540,9 +542,9 @@ func (sv *service) followUp(ctx context.Context, r *scene.Request, d *scene.Docu
 			follow++
 		}
 	}
-	work := followUps{Duties: []dutyEntry{{DeputyID: is.DeputyID, Kind: "issue.follow_up", Ref: d.ID + "#" + strconv.Itoa(follow),
-		Title: "跟进督办：" + truncate(note, 40), At: now}}}
-	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, work.event())
+	duty := scene.DutyActivity{DeputyID: is.DeputyID, Kind: "issue.follow_up", Ref: d.ID + "#" + strconv.Itoa(follow),
+		Title: "跟进督办：" + truncate(note, 40), OccurredAt: now}
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is, Duties: []scene.DutyActivity{duty}}}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -554,15 +556,15 @@ func (sv *service) followUp(ctx context.Context, r *scene.Request, d *scene.Docu
 }
 
 // redeliver sends an undeliverable issue to the platform again (staff):
-// the delivery timer is follow-up work stored with the reset.
+// the delivery timer is stored with the reset.
 func (sv *service) redeliver(ctx context.Context, r *scene.Request, d *scene.Document, is Issue) (*scene.Response, error) {
 	if is.Grid == nil || is.State != Routed || is.Grid.RequestID != "" {
 		return nil, scene.Conflict("issue.not_undeliverable", scene.T("该事项不是待重新推送的状态。", "The issue is not waiting to be delivered."))
 	}
 	old := copyIssue(is)
 	is.Grid.Attempts, is.Grid.Undeliverable, is.Grid.LastError = 0, false, ""
-	work := followUps{Timers: []timer{timerFor("deliver", d.ID, time.Now().UTC())}}
-	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is}}, work.event())
+	next := []scene.TimerDraft{timerFor("deliver", d.ID, time.Now().UTC())}
+	docs, err := saveIssues(ctx, r.Host, []issueWrite{{ID: d.ID, Version: d.Version, Old: old, New: &is, Timers: next}}, nil)
 	if err != nil {
 		return nil, err
 	}

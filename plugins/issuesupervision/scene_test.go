@@ -1,7 +1,6 @@
 package issuesupervision_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -57,13 +56,9 @@ func TestIssueLifecycle(t *testing.T) {
 	if iss.State != is.Routed || iss.Destination != "grid" || len(iss.Timeline) != 2 {
 		t.Fatalf("after report: %+v", iss)
 	}
-	// The timers and the duty entry are work stored with the report, done
-	// when its event comes back.
-	if n, d := len(h.Scheduled("haishu")), len(h.Duties("haishu")); n != 0 || d != 0 {
-		t.Errorf("before delivery: scheduled %d, duties %d; want none yet", n, d)
-	}
-	deliver(t, h)
-	if !iss.DueAt.After(time.Now().Add(48*time.Hour)) || len(h.Scheduled("haishu")) != 3 || len(h.Duties("haishu")) != 1 || len(h.Events("haishu")) != 2 {
+	// The timers and the duty entry are stored with the report: there as
+	// soon as it returns, and its only event is issue.reported.
+	if !iss.DueAt.After(time.Now().Add(48*time.Hour)) || len(h.Scheduled("haishu")) != 3 || len(h.Duties("haishu")) != 1 || len(h.Events("haishu")) != 1 {
 		t.Errorf("deadline %v, scheduled %d, duties %d, events %d", iss.DueAt, len(h.Scheduled("haishu")), len(h.Duties("haishu")), len(h.Events("haishu")))
 	}
 	step := func(who *scene.Principal, in is.ActionInput, want int) is.IssueJSON {
@@ -191,7 +186,6 @@ func TestDuplicatesAndDeadline(t *testing.T) {
 	}
 	// The deadline job flags an open issue overdue and tells the reporter,
 	// in follow-up work stored with the flag.
-	deliver(t, h)
 	if err := h.RunJob("haishu", "deadline", map[string]string{"ID": first.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +277,6 @@ func TestFollowUp(t *testing.T) {
 	if got.State != is.Routed || len(got.Timeline) != 4 {
 		t.Errorf("after two follow-ups: %s, %d steps", got.State, len(got.Timeline))
 	}
-	deliver(t, h)
 	if n := len(h.Duties("haishu")); n != 3 {
 		t.Errorf("%d duty entries, want 3 (report + 2 follow-ups)", n)
 	}
@@ -341,8 +334,9 @@ func followUpsOf(h *scenetest.Harness) []scenetest.Published {
 	return out
 }
 
-// A follow-up event delivered twice, as the host may, schedules each timer
-// and records each duty entry once, and answers a linked issue once.
+// An answer's follow-up event delivered twice, as the host may, answers a
+// linked issue once; the reports' timers and duty entries were stored with
+// them and are not in any event.
 func TestFollowUpsDeliveredTwice(t *testing.T) {
 	h, deputy, staff := harness(t)
 	lat, lng := 29.8683, 121.5440
@@ -354,27 +348,28 @@ func TestFollowUpsDeliveredTwice(t *testing.T) {
 			t.Fatalf("%s: %s", a.Action, r)
 		}
 	}
-	events := followUpsOf(h)
-	if len(events) != 3 {
-		t.Fatalf("%d follow-up events, want 3 (two reports, the answer)", len(events))
-	}
-	for range 2 {
-		for _, e := range events {
-			if err := h.Deliver("haishu", scene.Event{ID: e.ID, Type: e.Type, Source: is.ID, Payload: e.Payload}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 	if got := len(h.Scheduled("haishu")); got != 5 {
 		t.Errorf("scheduled %d, want 5 (each report's deadline and reminder, the primary's delivery)", got)
 	}
 	if got := len(h.Duties("haishu")); got != 2 {
 		t.Errorf("%d duty entries, want 2 (the reports)", got)
 	}
+	events := followUpsOf(h)
+	if len(events) != 1 {
+		t.Fatalf("%d follow-up events, want 1 (the answer)", len(events))
+	}
+	for range 2 {
+		if err := h.Deliver("haishu", scene.Event{ID: events[0].ID, Type: events[0].Type, Source: is.ID, Payload: events[0].Payload}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var got is.IssueJSON
 	h.Request(http.MethodGet, "/issues/"+linked.ID).As(deputy).Do().Decode(t, &got)
 	if got.State != is.Answered || len(got.Timeline) != 4 {
 		t.Errorf("linked issue: %s with %d steps, want answered once (4 steps)", got.State, len(got.Timeline))
+	}
+	if n := len(followUpsOf(h)); n != 2 {
+		t.Errorf("%d follow-up events, want 2 (the answer, the linked issue's answer once)", n)
 	}
 	// The same type from another scene, or relayed from another congress,
 	// is not this congress's work.
@@ -384,31 +379,34 @@ func TestFollowUpsDeliveredTwice(t *testing.T) {
 		if err := h2.Deliver("haishu", e); err != nil {
 			t.Fatal(err)
 		}
-		if n, d := len(h2.Scheduled("haishu")), len(h2.Duties("haishu")); n != 0 || d != 0 {
-			t.Errorf("source %s, origin %q: scheduled %d, duties %d; want nothing", e.Source, e.Origin, n, d)
+		if n := len(h2.Notifications("haishu")); n != 0 {
+			t.Errorf("source %s, origin %q: %d messages; want none", e.Source, e.Origin, n)
 		}
 	}
 }
 
-// A follow-up whose handler fails (the deputy is not yet in the
-// directory, so the duty entry is refused) is delivered again and then
-// done, once.
-func TestFollowUpsRetried(t *testing.T) {
+// A write whose batch fails stores none of its timers and duty entries: a
+// report for a deputy the directory does not know is refused as a whole
+// (the duty entry names them), and stored with all of them once the
+// deputy is known.
+func TestFailedWriteStoresNoFollowUps(t *testing.T) {
 	h := scenetest.New(t, is.New("1.0.0"))
 	deputy := h.Principal("deputy", "王建国")
-	lat, lng := 29.87, 121.55
-	iss := report(t, h, deputy, is.ReportInput{Category: "road", Description: "路面塌陷", Lat: &lat, Lng: &lng, Address: "海曙区"})
-	if err := h.DeliverPublished("haishu"); err == nil {
-		t.Fatal("delivery with the deputy unknown succeeded, want the duty entry refused")
+	staff := h.Principal("staff", "吴敏")
+	lat, lng := 29.8683, 121.5440
+	in := is.ReportInput{Category: "tree", Description: "行道树倒伏", Lat: &lat, Lng: &lng, Address: "海曙区中山西路"}
+	if r := h.Request(http.MethodPost, "/issues").As(deputy).JSON(in).Do(); r.Status != http.StatusNotFound {
+		t.Fatalf("report for an unknown deputy: %s, want 404", r)
 	}
-	if n := len(h.Duties("haishu")); n != 0 {
-		t.Fatalf("%d duty entries after the failure, want 0", n)
+	var list struct{ Items []is.IssueJSON }
+	h.Request(http.MethodGet, "/issues").As(staff).Do().Decode(t, &list)
+	if n, d, e := len(h.Scheduled("haishu")), len(h.Duties("haishu")), len(h.Events("haishu")); len(list.Items) != 0 || n != 0 || d != 0 || e != 0 {
+		t.Errorf("after the refused report: %d issues, scheduled %d, duties %d, events %d; want nothing", len(list.Items), n, d, e)
 	}
 	h.AddDeputy("haishu", scene.DirectoryEntry{ID: deputy.DeputyID, Name: "王建国", Kind: "deputy"})
-	deliver(t, h)
-	deliver(t, h) // delivered now: nothing more
-	if d := h.Duties("haishu"); len(d) != 1 || d[0].Kind != "issue.report" || d[0].Ref != iss.ID {
-		t.Errorf("duties = %+v, want the report once", d)
+	iss := report(t, h, deputy, in)
+	if d := h.Duties("haishu"); len(d) != 1 || d[0].Kind != "issue.report" || d[0].Ref != iss.ID || d[0].DeputyID != deputy.DeputyID {
+		t.Errorf("duties = %+v, want the report", d)
 	}
 	if n := len(h.Scheduled("haishu")); n != 3 {
 		t.Errorf("scheduled %d, want 3 (deadline, reminder, delivery)", n)
@@ -416,37 +414,31 @@ func TestFollowUpsRetried(t *testing.T) {
 }
 
 // Staff send an issue not yet delivered again: the reset is stored with
-// its delivery timer, scheduled when the follow-up work is done.
+// its delivery timer, which replaces the report's.
 func TestRedeliver(t *testing.T) {
 	h, deputy, staff := harness(t)
 	lat, lng := 29.8683, 121.5440
 	iss := report(t, h, deputy, is.ReportInput{Category: "tree", Description: "行道树倒伏", Lat: &lat, Lng: &lng, Address: "海曙区中山西路"})
-	deliver(t, h)
-	before := len(followUpsOf(h))
+	deliverAt := func() []time.Time {
+		var out []time.Time
+		for _, s := range h.Scheduled("haishu") {
+			if s.Job == "deliver" && s.Key == "deliver:"+iss.ID {
+				out = append(out, s.At)
+			}
+		}
+		return out
+	}
+	first := deliverAt()
+	if len(first) != 1 {
+		t.Fatalf("%d delivery timers after the report, want 1", len(first))
+	}
 	if r := h.Request(http.MethodPost, "/issues/"+iss.ID+"/actions").As(staff).JSON(is.ActionInput{Action: is.ActRedeliver}).Do(); r.Status != http.StatusOK {
 		t.Fatalf("redeliver: %s", r)
 	}
-	events := followUpsOf(h)
-	if len(events) != before+1 {
-		t.Fatalf("%d follow-up events after redeliver, want %d", len(events), before+1)
+	if got := deliverAt(); len(got) != 1 || got[0].Before(first[0]) {
+		t.Errorf("delivery timers after redeliver at %v, want one (the report's, replaced) not before %v", got, first[0])
 	}
-	var work struct {
-		Timers []struct{ Job, Key string }
-	}
-	if err := json.Unmarshal(events[before].Payload, &work); err != nil {
-		t.Fatal(err)
-	}
-	if len(work.Timers) != 1 || work.Timers[0].Job != "deliver" || work.Timers[0].Key != "deliver:"+iss.ID {
-		t.Errorf("the redelivery's follow-up work = %+v, want its delivery timer", work)
-	}
-	deliver(t, h)
-	n := 0
-	for _, s := range h.Scheduled("haishu") {
-		if s.Key == "deliver:"+iss.ID {
-			n++
-		}
-	}
-	if n != 1 {
-		t.Errorf("%d delivery timers, want 1 (the report's, replaced)", n)
+	if n := len(followUpsOf(h)); n != 0 {
+		t.Errorf("%d follow-up events, want none (the timer is stored with the reset)", n)
 	}
 }

@@ -185,21 +185,26 @@ func summaryWrite(d *scene.Document, s summary) scene.Write {
 }
 
 // issueWrite is one issue to store: Old is what the document held (nil
-// for a new issue), Version the version it must still have, Audit the
-// audit entry of the action, if it has one, recorded with it.
+// for a new issue), Version the version it must still have. Audit is the
+// audit entry of the action, if it has one, Timers the timers the write
+// sets and Duties the duty entries it earns: all stored in the write's
+// transaction (as the acting user), so none is lost with a failed
+// delivery or stored for a write that failed.
 type issueWrite struct {
 	ID      string
 	Version int64
 	Old     *Issue
 	New     *Issue
 	Audit   *scene.AuditDraft
+	Timers  []scene.TimerDraft
+	Duties  []scene.DutyActivity
 }
 
-// saveIssues stores issues, their events and any extra writes in one
-// transaction with the summary they change. When another write moved the
-// summary on meanwhile it tries again; a conflict on an issue itself (its
-// version moved on) is returned. The documents come back in the order of
-// ws, then extra.
+// saveIssues stores issues, what each write stores with it (issueWrite),
+// their events and any extra writes in one transaction with the summary
+// they change. When another write moved the summary on meanwhile it tries
+// again; a conflict on an issue itself (its version moved on) is returned.
+// The documents come back in the order of ws, then extra.
 func saveIssues(ctx context.Context, h scene.Host, ws []issueWrite, events []scene.EventDraft, extra ...scene.Write) ([]*scene.Document, error) {
 	st := h.Store()
 	var err error
@@ -236,11 +241,11 @@ func trySave(ctx context.Context, h scene.Host, ws []issueWrite, events []scene.
 		s = &fresh
 	}
 	writes := make([]scene.Write, 0, len(ws)+len(extra)+1)
-	var audits []scene.AuditDraft
+	var extras []scene.BatchExtra
 	for _, w := range ws {
-		if w.Audit != nil {
-			audits = append(audits, *w.Audit)
-		}
+		extras = append(extras, w.Audit)
+		extras = append(extras, batchExtras(w.Timers)...)
+		extras = append(extras, batchExtras(w.Duties)...)
 		if w.Old != nil {
 			s.add(cal, w.Old, -1)
 			writes = append(writes, scene.Write{Op: "update", Collection: issues, ID: w.ID, Version: w.Version, Data: w.New})
@@ -251,7 +256,7 @@ func trySave(ctx context.Context, h scene.Host, ws []issueWrite, events []scene.
 	}
 	writes = append(writes, extra...)
 	writes = append(writes, summaryWrite(d, *s))
-	docs, err := st.Batch(ctx, writes, events, audits...)
+	docs, err := st.BatchWith(ctx, writes, events, extras...)
 	if err != nil {
 		var version int64 = -1
 		if d != nil {
@@ -299,6 +304,16 @@ func unwrapSave(err error) error {
 		return sc.err
 	}
 	return err
+}
+
+// batchExtras lists timers, duty entries or audit entries as extras of a
+// batch (Go spreads a []T only into a ...T).
+func batchExtras[T scene.BatchExtra](xs []T) []scene.BatchExtra {
+	out := make([]scene.BatchExtra, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
 
 // copyIssue returns a copy of an issue, as saveIssues' Old, that later
