@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { homeTenant, load, session } from './session'
-import { whenUnauthorized } from './api'
+import { ApiError, whenUnauthorized } from './api'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -30,6 +30,7 @@ export const router = createRouter({
         { path: 'platform/scenes', name: 'platform-scenes', component: () => import('./views/platform/CatalogView.vue') },
       ],
     },
+    { path: '/forbidden', name: 'forbidden', component: () => import('./views/NotFoundView.vue'), props: { forbidden: true }, meta: { public: true } },
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },
   ],
 })
@@ -43,7 +44,10 @@ router.beforeEach(async (to: RouteLocationNormalized) => {
   try {
     await load(tenant || homeTenant())
     return true
-  } catch {
+  } catch (e) {
+    // Signed in, but that congress is not one the user may see (a sibling
+    // district, say): say so, rather than offer its login page.
+    if (session.me && e instanceof ApiError && e.status === 403) return { name: 'forbidden' }
     return { name: 'login', query: { t: tenant || homeTenant() || undefined, next: to.fullPath } }
   }
 })

@@ -42,7 +42,7 @@ const en: typeof zhCN = {
   photos: { add: 'Add photos', uploading: 'Uploading…', remove: 'Remove the photo' },
   errors: {
     generic: 'That did not work; please try again later.', network: 'Could not reach the server; check the network and try again.',
-    forbidden: 'You are not allowed to do this.', notFound: 'Page not found', server: 'The server is unavailable; please try again later.',
+    forbidden: 'You are not allowed to do this.', notFound: 'Page not found', otherCongress: 'This congress is not yours to see', server: 'The server is unavailable; please try again later.',
   },
   scene: { noPage: 'No such page, or your congress does not run this scene.' },
   inbox: { unreadOnly: 'Unread only', empty: 'No messages', markRead: 'Mark read' },

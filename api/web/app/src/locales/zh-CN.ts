@@ -41,7 +41,7 @@ export default {
   photos: { add: '添加照片', uploading: '正在上传…', remove: '移除照片' },
   errors: {
     generic: '操作失败，请稍后再试。', network: '网络连接失败，请检查网络后重试。', forbidden: '您没有权限进行此操作。',
-    notFound: '页面不存在', server: '服务器暂时不可用，请稍后再试。',
+    notFound: '页面不存在', otherCongress: '您无权查看该人大的页面', server: '服务器暂时不可用，请稍后再试。',
   },
   scene: { noPage: '该页面不存在，或本级人大未开通此场景。' },
   inbox: { unreadOnly: '只看未读', empty: '没有消息', markRead: '标为已读' },
