@@ -889,3 +889,58 @@ func TestSceneRelayAlongTheLine(t *testing.T) {
 		t.Errorf("the sibling district holds %s documents", n)
 	}
 }
+
+// TestSceneLocalEvents: a scene's local event reaches the scene itself and
+// no other scene of the congress that subscribes to its type, while a ping
+// published in the same batch reaches both; a local event addressed to
+// another congress is refused before anything is written, and none goes
+// to the congress above.
+func TestSceneLocalEvents(t *testing.T) {
+	e := sceneEnv(t, "postgres", "listener", "hostile")
+	enable(t, e, "test.listener", "1.0.0", "ningbo", "haishu")
+	enable(t, e, "test.hostile", "1.0.0", "haishu")
+	count := func(slug, path string) string {
+		var out map[string]any
+		e.Do(http.MethodGet, "/api/v1/t/"+slug+"/scenes/"+path, e.Tokens[slug+"/staff"], nil).JSON(t, &out)
+		return fmt.Sprint(cmp.Or(out["count"], out["data"]))
+	}
+	staff := e.Tokens["haishu/staff"]
+	r := e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/test.listener/whisper?to=ningbo", staff, nil)
+	if p := problemOf(t, r); r.Code != http.StatusBadRequest || len(p.Errors) != 1 || p.Errors[0].Pointer != "#/to" {
+		t.Errorf("a local event addressed to ningbo: %d %+v, want 400 at #/to", r.Code, p)
+	}
+	if n := count("haishu", "test.listener/seen"); n != "0" {
+		t.Errorf("the refused batch wrote %s documents", n)
+	}
+	if r := e.Do(http.MethodPost, "/api/v1/t/haishu/scenes/test.listener/whisper", staff, nil); r.Code != http.StatusNoContent {
+		t.Fatalf("whisper: %d %s", r.Code, r.Body)
+	}
+	// The listener keeps the sent document and the whisper; the hostile
+	// scene keeps the ping.
+	docs := func() string {
+		return count("haishu", "test.listener/seen") + " " + count("haishu", "test.hostile/count")
+	}
+	for end := time.Now().Add(15 * time.Second); docs() != "2 1" && time.Now().Before(end); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got, want := docs(), "2 1"; got != want {
+		t.Errorf("listener and hostile documents = %s, want %s", got, want)
+	}
+	page, err := e.DB.Deliveries(tenants.WithScope(t.Context(), tenants.Home(e.Tenants["haishu"])), false, core.PageRequest{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, d := range page.Items {
+		got[d.Event.Type] = append(got[d.Event.Type], d.Subscriber)
+	}
+	if w := strings.Join(got["whisper"], ","); w != "test.listener" {
+		t.Errorf("whisper delivered to %q, want test.listener alone", w)
+	}
+	if p := strings.Join(got["ping"], ","); p != "test.hostile,test.listener" {
+		t.Errorf("ping delivered to %q, want test.hostile,test.listener", p)
+	}
+	if n := count("ningbo", "test.listener/seen"); n != "0" {
+		t.Errorf("the congress above holds %s documents", n)
+	}
+}

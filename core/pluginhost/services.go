@@ -267,12 +267,12 @@ func (s *services) StoreAggregate(ctx context.Context, tok, collection string, f
 	return out, nil
 }
 
-// StoreBatch checks every capability the batch needs, then every job and
-// duty kind it names, before it writes anything; then it applies the
-// writes, events, audit entries, timers and duty entries in one
-// transaction. A batch needs one item of any kind: timers or duty entries
-// alone are several Schedule or RecordDuty calls that succeed or fail
-// together.
+// StoreBatch checks every capability the batch needs, then every event
+// type (with its addresses), job and duty kind it names, before it writes
+// anything; then it applies the writes, events, audit entries, timers and
+// duty entries in one transaction. A batch needs one item of any kind:
+// timers or duty entries alone are several Schedule or RecordDuty calls
+// that succeed or fail together.
 func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Write, events []scene.EventDraft, audits []scene.AuditDraft,
 	timers []scene.TimerDraft, duties []scene.DutyActivity) ([]*scene.Document, error) {
 	ctx, g, err := s.enter(ctx, tok, scene.CapStore)
@@ -291,6 +291,11 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 	if len(writes)+len(events)+len(audits)+len(timers)+len(duties) == 0 ||
 		len(writes) > 100 || len(events) > 100 || len(audits) > 100 || len(timers) > 100 || len(duties) > 100 {
 		return nil, scene.Invalid(scene.Field("writes", scene.T("一次批量写入须有 1–100 项。", "A batch holds 1 to 100 writes.")))
+	}
+	for _, e := range events {
+		if err := s.declaredEvent(e.Type, e.To); err != nil {
+			return nil, err
+		}
 	}
 	for _, t := range timers {
 		if err := s.declaredJob(t.Job); err != nil {
@@ -361,23 +366,44 @@ func (s *services) StoreBatch(ctx context.Context, tok string, writes []scene.Wr
 	return out, nil
 }
 
-// publish writes an event to the outbox for every subscriber, in ctx's
-// transaction, and for every congress it is relayed to.
-func (s *services) publish(ctx context.Context, typ string, payload json.RawMessage, to ...string) (string, error) {
+// declaredEvent checks that the manifest publishes typ and, if the event
+// is addressed to other congresses, relays it; a local type may be
+// addressed to none. It returns an invalid problem.
+func (s *services) declaredEvent(typ string, to []string) error {
 	if !slices.Contains(s.man.Publishes, typ) {
-		return "", scene.Invalid(scene.Field("type", scene.T("事件类型“"+typ+"”未在清单中声明。", "Event type "+typ+" is not declared in the manifest.")))
+		return scene.Invalid(scene.Field("type", scene.T("事件类型“"+typ+"”未在清单中声明。", "Event type "+typ+" is not declared in the manifest.")))
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	if slices.Contains(s.man.Local, typ) {
+		return scene.Invalid(scene.Field("to", scene.T("事件类型“"+typ+"”仅限本场景，不能转送。", "Event type "+typ+" is local to the scene and goes to no other congress.")))
+	}
+	if !slices.Contains(s.man.Relays, typ) {
+		return scene.Invalid(scene.Field("to", scene.T("事件类型“"+typ+"”未在清单中声明为可转送。", "Event type "+typ+" is not among the manifest's relays.")))
+	}
+	return nil
+}
+
+// publish writes an event to the outbox for every subscriber, in ctx's
+// transaction, and for every congress it is relayed to. A local type
+// (Manifest.Local) goes to the publishing scene alone, in whatever
+// version the congress runs, if that version subscribes to it: its
+// payload is the scene's own business.
+func (s *services) publish(ctx context.Context, typ string, payload json.RawMessage, to ...string) (string, error) {
+	if err := s.declaredEvent(typ, to); err != nil {
+		return "", err
 	}
 	subs, err := s.subscribers(ctx, typ)
 	if err != nil {
 		return "", err
 	}
-	if slices.Contains(s.man.Escalates, typ) {
+	if slices.Contains(s.man.Local, typ) {
+		subs = slices.DeleteFunc(subs, func(sub string) bool { return sub != s.rel.SceneID })
+	} else if slices.Contains(s.man.Escalates, typ) {
 		subs = append(subs, EscalateSubscriber)
 	}
 	if len(to) > 0 {
-		if !slices.Contains(s.man.Relays, typ) {
-			return "", scene.Invalid(scene.Field("to", scene.T("事件类型“"+typ+"”未在清单中声明为可转送。", "Event type "+typ+" is not among the manifest's relays.")))
-		}
 		scope, _ := tenants.FromContext(ctx)
 		for _, slug := range to {
 			if _, err := s.relative(ctx, scope.Tenant, slug); err != nil {

@@ -78,6 +78,9 @@ func New(version string) *scene.Scene {
 		// Overdue issues go up to the congress above (督办), where the same
 		// scene lists them for its staff.
 		Escalates: []string{EventOverdue},
+		// Follow-ups carry answers and reporters' messages: the host
+		// delivers them to this scene alone.
+		Local: []string{EventFollowUps},
 		DutyKinds: []scene.DutyKind{
 			{Kind: "issue.report", Title: scene.T("报告督事问题", "Reported an issue")},
 			{Kind: "issue.confirm", Title: scene.T("确认督事办理结果", "Confirmed an issue's outcome")},

@@ -23,7 +23,7 @@ func textOf(t *pb.Text) Text {
 func manifestPB(m Manifest) (*pb.Manifest, error) {
 	out := &pb.Manifest{Id: m.ID, Version: m.Version, Title: textPB(m.Title), Description: textPB(m.Description),
 		MinProtocol: int32(m.MinProtocol), Publishes: m.Publishes, Subscribes: m.Subscribes, SettingsSchema: m.Settings,
-		Capabilities: m.Capabilities, Escalates: m.Escalates, Relays: m.Relays}
+		Capabilities: m.Capabilities, Escalates: m.Escalates, Relays: m.Relays, Local: m.Local}
 	for _, r := range m.Routes {
 		out.Routes = append(out.Routes, &pb.Route{Method: r.Method, Path: r.Path, Permission: r.Permission, Public: r.Public, Summary: textPB(r.Summary)})
 	}
@@ -56,7 +56,7 @@ func manifestPB(m Manifest) (*pb.Manifest, error) {
 func manifestOf(p *pb.Manifest) (Manifest, error) {
 	m := Manifest{ID: p.GetId(), Version: p.GetVersion(), Title: textOf(p.GetTitle()), Description: textOf(p.GetDescription()),
 		MinProtocol: int(p.GetMinProtocol()), Publishes: p.GetPublishes(), Subscribes: p.GetSubscribes(), Settings: p.GetSettingsSchema(),
-		Capabilities: p.GetCapabilities(), Escalates: p.GetEscalates(), Relays: p.GetRelays()}
+		Capabilities: p.GetCapabilities(), Escalates: p.GetEscalates(), Relays: p.GetRelays(), Local: p.GetLocal()}
 	for _, r := range p.GetRoutes() {
 		m.Routes = append(m.Routes, RouteDef{Method: r.GetMethod(), Path: r.GetPath(), Permission: r.GetPermission(), Public: r.GetPublic(), Summary: textOf(r.GetSummary())})
 	}

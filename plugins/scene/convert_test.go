@@ -41,8 +41,11 @@ func TestManifestRoundTrip(t *testing.T) {
 				{Method: "GET", Path: "/public/notices", Public: true, Summary: T("公开", "Public")},
 			},
 			Permissions: []PermissionDef{{Object: "notices", Action: "read", Title: T("查看", "Read"), DefaultRoles: []string{"staff", "deputy"}}},
-			Publishes:   []string{"notice.published"},
-			Subscribes:  []string{"deputy.created", "deputy.retired"},
+			Publishes:   []string{"notice.published", "notice.expired", "notice.sent", "notice.followups"},
+			Subscribes:  []string{"deputy.created", "deputy.retired", "notice.followups"},
+			Escalates:   []string{"notice.expired"},
+			Relays:      []string{"notice.sent"},
+			Local:       []string{"notice.followups"},
 			Collections: []Collection{
 				{Name: "notices", Indexes: []IndexedField{{Field: "status", Type: "string"}, {Field: "votes", Type: "number"}}},
 				{Name: "drafts"},

@@ -82,7 +82,14 @@ type Manifest struct {
 	// other congresses of its line — those above it and those below it,
 	// never a sibling — with EventDraft.To; the host delivers each to the
 	// named congress, where Event.Origin names the sender.
-	Relays       []string
+	Relays []string
+	// Local are event types (among Publishes) the scene publishes only to
+	// itself: the host delivers them to this scene in the publishing
+	// congress, if it subscribes to them, and to no other scene; it never
+	// escalates or relays them, and refuses EventDraft.To on them. Use
+	// them for work that must follow a write and carries data other
+	// scenes must not see; protocol 1.
+	Local        []string
 	Collections  []Collection
 	Settings     string // JSON Schema of per-tenant settings; "" means none
 	DutyKinds    []DutyKind
@@ -215,6 +222,14 @@ func (m *Manifest) Validate() error {
 	for _, e := range m.Relays {
 		if !slices.Contains(m.Publishes, e) {
 			add("relays %q: not among publishes", e)
+		}
+	}
+	for _, e := range m.Local {
+		if !slices.Contains(m.Publishes, e) {
+			add("local %q: not among publishes", e)
+		}
+		if slices.Contains(m.Escalates, e) || slices.Contains(m.Relays, e) {
+			add("local %q: a local event is neither escalated nor relayed", e)
 		}
 	}
 	for _, j := range m.Jobs {

@@ -27,9 +27,14 @@ func goodManifest() scene.Manifest {
 		Collections: []scene.Collection{{Name: "notices", Indexes: []scene.IndexedField{
 			{Field: "status", Type: "string"}, {Field: "published_at", Type: "time"}, {Field: "pinned", Type: "bool"}, {Field: "votes", Type: "number"},
 		}}},
+		Publishes:    []string{"notice.published", "notice.expired", "notice.sent", "notice.followups"},
+		Subscribes:   []string{"notice.followups"},
+		Escalates:    []string{"notice.expired"},
+		Relays:       []string{"notice.sent"},
+		Local:        []string{"notice.followups"},
 		DutyKinds:    []scene.DutyKind{{Kind: "notice.read"}},
 		Jobs:         []scene.JobDef{{Name: "expire", Cron: "0 3 * * *"}},
-		Capabilities: []string{scene.CapStore, scene.CapAudit, scene.CapDuty},
+		Capabilities: []string{scene.CapStore, scene.CapAudit, scene.CapDuty, scene.CapEvents},
 	}
 }
 
@@ -63,6 +68,11 @@ func TestManifestValidate(t *testing.T) {
 		{"index on a nested field", func(m *scene.Manifest) { m.Collections[0].Indexes[0].Field = "meta.status" }, "index meta.status"},
 		{"index of an unknown type", func(m *scene.Manifest) { m.Collections[0].Indexes[0].Type = "date" }, "index status date"},
 		{"unknown capability", func(m *scene.Manifest) { m.Capabilities = append(m.Capabilities, "database") }, `capability "database": unknown`},
+		{"escalated type not published", func(m *scene.Manifest) { m.Escalates = []string{"notice.lost"} }, `escalates "notice.lost": not among publishes`},
+		{"relayed type not published", func(m *scene.Manifest) { m.Relays = []string{"notice.lost"} }, `relays "notice.lost": not among publishes`},
+		{"local type not published", func(m *scene.Manifest) { m.Local = []string{"notice.lost"} }, `local "notice.lost": not among publishes`},
+		{"local type escalated", func(m *scene.Manifest) { m.Local = append(m.Local, "notice.expired") }, `local "notice.expired": a local event is neither escalated nor relayed`},
+		{"local type relayed", func(m *scene.Manifest) { m.Local = append(m.Local, "notice.sent") }, `local "notice.sent": a local event is neither escalated nor relayed`},
 		{"bad duty kind", func(m *scene.Manifest) { m.DutyKinds[0].Kind = "Notice Read" }, `duty kind "Notice Read"`},
 	}
 	for _, c := range cases {

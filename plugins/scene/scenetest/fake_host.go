@@ -126,6 +126,9 @@ func (f *fakeHost) stamp(events []scene.EventDraft) ([]Published, error) {
 			return nil, err
 		}
 		if len(e.To) > 0 {
+			if slices.Contains(f.h.manifest.Local, e.Type) {
+				return nil, invalidField("to", "事件类型“"+e.Type+"”仅限本场景，不能转送。", "Event type "+e.Type+" is local to the scene and goes to no other congress.")
+			}
 			if !slices.Contains(f.h.manifest.Relays, e.Type) {
 				return nil, invalidField("to", "事件类型“"+e.Type+"”未在清单中声明为可转送。", "Event type "+e.Type+" is not among the manifest's relays.")
 			}

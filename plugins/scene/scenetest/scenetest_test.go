@@ -696,3 +696,38 @@ func TestDeliverPublished(t *testing.T) {
 		t.Errorf("tenant b got a's event: %v", err)
 	}
 }
+
+// TestLocalEventsAreNotAddressed: the fake refuses To on a local event type,
+// as the host does, and the batch writes nothing; DeliverPublished hands the
+// scene its own local events as any other (the fake runs one scene only).
+func TestLocalEventsAreNotAddressed(t *testing.T) {
+	ctx := context.Background()
+	s := scene.New(scene.Manifest{ID: "renda.local", Version: "1.0.0", Title: scene.T("本地", "Local"),
+		Publishes: []string{"item.note"}, Local: []string{"item.note"}, Capabilities: []string{scene.CapStore, scene.CapEvents},
+		Collections: []scene.Collection{{Name: "items"}}})
+	s.OnEvent("item.note", func(ctx context.Context, e *scene.Event) error {
+		_, err := e.Host.Store().Create(ctx, "items", "seen-"+e.ID, item{Kind: "event"})
+		return err
+	})
+	h := scenetest.New(t, s)
+	st := h.Host("a").Store()
+	_, err := st.Batch(ctx, []scene.Write{{Op: "create", Collection: "items", ID: "x", Data: item{}}},
+		[]scene.EventDraft{{Type: "item.note", To: []string{"b"}}})
+	wantProblem(t, err, scene.CodeInvalid, "validation.failed")
+	if p, _ := scene.AsProblem(err); len(p.Fields) != 1 || p.Fields[0].Path != "to" {
+		t.Errorf("fields = %+v, want to", p.Fields)
+	}
+	if _, err := st.Get(ctx, "items", "x"); err == nil {
+		t.Error("a refused batch kept its write")
+	}
+	if _, err := st.Batch(ctx, []scene.Write{{Op: "create", Collection: "items", ID: "x", Data: item{}}},
+		[]scene.EventDraft{{Type: "item.note"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.DeliverPublished("a"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Aggregate(ctx, "items", nil, "", ""); err != nil || len(got) != 1 || got[0].Count != 2 {
+		t.Errorf("items = %+v, %v; want the write and the handler's", got, err)
+	}
+}

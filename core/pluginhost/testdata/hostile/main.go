@@ -1,8 +1,11 @@
 // Command hostile is a scene that tries what a scene must not do: keep a
 // capability past its request, use one tenant's capability in another's
 // call, read another tenant's documents, call host services its manifest
-// did not declare, and flood the host. The runtime tests run it as a real
-// process and check every attempt is refused.
+// did not declare, flood the host, and listen to events other scenes
+// publish ("ping", and the listener's local "whisper", which it must never
+// receive: it keeps each as a loot document owned by the event's type).
+// The runtime tests run it as a real process and check every attempt is
+// refused.
 package main
 
 import (
@@ -154,5 +157,14 @@ func main() {
 	s.Handle(http.MethodGet, "/pid", take, scene.T("进程", "PID"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
 		return scene.JSON(http.StatusOK, result{OK: true, PID: os.Getpid()})
 	})
+	for _, typ := range []string{"ping", "whisper"} {
+		s.OnEvent(typ, func(ctx context.Context, e *scene.Event) error {
+			_, err := e.Host.Store().Create(ctx, "loot", e.ID, map[string]string{"owner": e.Type})
+			if p, ok := scene.AsProblem(err); ok && p.Code == scene.CodeConflict {
+				return nil
+			}
+			return err
+		})
+	}
 	scene.Serve(s)
 }

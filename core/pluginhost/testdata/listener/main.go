@@ -5,6 +5,8 @@
 // events to other congresses (POST /relay/{to}) and records those it
 // receives with their origin (GET /pings). POST /follow stores a document
 // with a timer and a duty entry in one batch, and reports how it went.
+// POST /whisper publishes a local "whisper" event, and a "ping" to its own
+// congress, with a write; it records the whispers it receives.
 package main
 
 import (
@@ -25,8 +27,9 @@ func main() {
 		Permissions:  []scene.PermissionDef{{Object: "seen", Action: "read", Title: scene.T("查看", "Read"), DefaultRoles: []string{"tenant_admin", "staff"}}},
 		Collections:  []scene.Collection{{Name: "seen", Indexes: []scene.IndexedField{{Field: "type", Type: "string"}}}},
 		Capabilities: []string{scene.CapStore, scene.CapScheduler, scene.CapNotifications, scene.CapEvents, scene.CapDuty},
-		Publishes:    []string{"ping"},
+		Publishes:    []string{"ping", "whisper"},
 		Relays:       []string{"ping"},
+		Local:        []string{"whisper"},
 		DutyKinds:    []scene.DutyKind{{Kind: "seen.follow", Title: scene.T("跟进", "Follow-up")}},
 	})
 	// POST /follow creates (version 0) or updates the document id and, in
@@ -72,6 +75,27 @@ func main() {
 			return nil, err
 		}
 		return scene.NoContent()
+	})
+	// POST /whisper?to={slug} stores a "sent" document with a whisper
+	// (addressed to slug, if given: refused) and a ping in one batch.
+	s.Handle(http.MethodPost, "/whisper", "seen:read", scene.T("私语", "Whisper"), func(ctx context.Context, r *scene.Request) (*scene.Response, error) {
+		whisper := scene.EventDraft{Type: "whisper", Payload: map[string]string{"secret": "s3cret"}}
+		if to := r.QueryValue("to"); to != "" {
+			whisper.To = []string{to}
+		}
+		_, err := r.Host.Store().Batch(ctx, []scene.Write{{Op: "create", Collection: "seen", Data: map[string]string{"type": "sent"}}},
+			[]scene.EventDraft{whisper, {Type: "ping", Payload: map[string]string{"from": r.Tenant.Slug}}})
+		if err != nil {
+			return nil, err
+		}
+		return scene.NoContent()
+	})
+	s.OnEvent("whisper", func(ctx context.Context, e *scene.Event) error {
+		_, err := e.Host.Store().Create(ctx, "seen", e.ID, map[string]string{"type": "whisper"})
+		if p, ok := scene.AsProblem(err); ok && p.Code == scene.CodeConflict {
+			return nil
+		}
+		return err
 	})
 	s.OnEvent("ping", func(ctx context.Context, e *scene.Event) error {
 		if e.Origin == "" {

@@ -183,7 +183,10 @@ type Manifest struct {
 	PagesJson string `protobuf:"bytes,16,opt,name=pages_json,json=pagesJson,proto3" json:"pages_json,omitempty"`
 	// Event types (among publishes) the scene may address to congresses of
 	// its line, above or below it (EventDraft.to) (protocol 1).
-	Relays        []string `protobuf:"bytes,17,rep,name=relays,proto3" json:"relays,omitempty"`
+	Relays []string `protobuf:"bytes,17,rep,name=relays,proto3" json:"relays,omitempty"`
+	// Event types (among publishes, neither escalated nor relayed) the host
+	// delivers only to this scene in the publishing congress (protocol 1).
+	Local         []string `protobuf:"bytes,18,rep,name=local,proto3" json:"local,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -333,6 +336,13 @@ func (x *Manifest) GetPagesJson() string {
 func (x *Manifest) GetRelays() []string {
 	if x != nil {
 		return x.Relays
+	}
+	return nil
+}
+
+func (x *Manifest) GetLocal() []string {
+	if x != nil {
+		return x.Local
 	}
 	return nil
 }
@@ -4174,7 +4184,7 @@ const file_scene_proto_rawDesc = "" +
 	"\bmanifest\x18\x01 \x01(\v2\x18.renda.scene.v1.ManifestR\bmanifest\"+\n" +
 	"\x04Text\x12\x13\n" +
 	"\x05zh_cn\x18\x01 \x01(\tR\x04zhCn\x12\x0e\n" +
-	"\x02en\x18\x02 \x01(\tR\x02en\"\xab\x05\n" +
+	"\x02en\x18\x02 \x01(\tR\x02en\"\xc1\x05\n" +
 	"\bManifest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12*\n" +
@@ -4197,7 +4207,8 @@ const file_scene_proto_rawDesc = "" +
 	"\tescalates\x18\x0f \x03(\tR\tescalates\x12\x1d\n" +
 	"\n" +
 	"pages_json\x18\x10 \x01(\tR\tpagesJson\x12\x16\n" +
-	"\x06relays\x18\x11 \x03(\tR\x06relays\"\x9b\x01\n" +
+	"\x06relays\x18\x11 \x03(\tR\x06relays\x12\x14\n" +
+	"\x05local\x18\x12 \x03(\tR\x05local\"\x9b\x01\n" +
 	"\x05Route\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x1e\n" +
