@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -105,8 +106,15 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, demo
 			}
 		}
 	}
-	go host.RunEvents(ctx)
-	go purgeIdempotencyKeys(ctx, db, log)
+	// The background work stops, and is waited for, before the scenes and
+	// the database close (deferred above, so run after these): it must not
+	// touch either, nor write to the log, once serve has returned.
+	ctx, stop := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	defer stop()
+	bg.Go(func() { host.RunEvents(ctx) })
+	bg.Go(func() { purgeIdempotencyKeys(ctx, db, log) })
 	srv, err := api.New(api.Services{
 		DB: db, Tenants: db, Auth: db, Users: db, Deputies: db, Duty: db, Audit: db, Idempotency: db, Authz: az,
 		Inbox: db, Departments: db, Scenes: host, SceneStore: db,
@@ -115,7 +123,7 @@ func serve(ctx context.Context, cmd *cobra.Command, cfg *config, demo bool, demo
 		return err
 	}
 	if votingRound {
-		go seedVotingDemo(ctx, localURL(cfg.Addr), log, cmd.OutOrStdout())
+		bg.Go(func() { seedVotingDemo(ctx, localURL(cfg.Addr), log, cmd.OutOrStdout()) })
 	}
 	log.Info("renda listening", "addr", "http://"+cfg.Addr, "store", string(db.Dialect()), "version", version)
 	fmt.Fprintf(cmd.OutOrStdout(), "Renda is running at http://%s (store: %s). Press Ctrl+C to stop.\n", cfg.Addr, db.Dialect())
