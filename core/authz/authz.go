@@ -156,10 +156,10 @@ func (a *Authorizer) EnforcePlatform(ctx context.Context, userID string, perm co
 // check asks casbin about each role the user holds rather than about the
 // user. Rules name roles only: a user holds permissions through roles,
 // never directly (SetUserRoles and GrantPlatformAdmin write only g rules),
-// so the answer is the model's. It is much cheaper: casbin caches answers
-// per request, and roles are few while users are many. Asked about the
-// user, every deputy voting once evaluated the matcher over every rule for
-// each permission a scene call checks.
+// so the answer is the model's. It is much cheaper: casbin caches each
+// answer by its question, and roles are few while users are many. Asked
+// about the user, every deputy voting once evaluated the matcher over
+// every rule for each permission a scene call checks.
 func check(e *casbin.SyncedCachedEnforcer, userID, domain string, perm core.Permission) (bool, error) {
 	roles, err := e.GetImplicitRolesForUser(subject(userID), domain)
 	if err != nil {
