@@ -183,8 +183,10 @@ func pages() []scene.Page {
 					"address": {Title: ptr(scene.L("地址", "Address")), Order: 5},
 					"urgent":  {Title: ptr(scene.L("紧急", "Urgent")), Order: 6},
 				}}},
+		// City staff see the queue across the districts (read-only; a row
+		// opens the issue at its district).
 		{ID: "queue", Title: scene.L("督事办理", "Issue queue"), Kind: scene.PageList, Permission: permManage, Menu: true,
-			Audience: []string{scene.AudienceStaff},
+			Audience: []string{scene.AudienceStaff, scene.AudiencePlatform},
 			List: &scene.ListPage{Source: "GET /issues?sort=due", Columns: staffColumns, Filters: queueFilters,
 				Empty: ptr(scene.L("没有待办的督事。", "No issues to handle."))}},
 		{ID: "issue", Title: scene.L("督事详情", "Issue"), Kind: scene.PageDetail, Permission: permRead,

@@ -37,7 +37,8 @@ export async function citywideSteps({ base, step, browser, login }) {
   // From the city-wide queue, a district's issue opens where it lives
   // (read-only for the city), with the deputy's photo.
   await step('13-city-staff-open-district-issue', staff, async () => {
-    await staff.goto(`${base}/t/ningbo/s/renda.issue-supervision/queue?scope=descendants`)
+    await staff.getByRole('menuitem', { name: '全市 · 督事办理' }).click()
+    await staff.waitForURL(/\/queue\?scope=descendants/)
     const link = staff.locator('.vocab-list a[href*="/t/haishu/"]').first()
     await link.waitFor({ timeout: 15000 })
     await link.click()
