@@ -292,7 +292,7 @@ func (sv *service) open(ctx context.Context, h scene.Host, id, by string, now ti
 }
 
 func (sv *service) closeNow(ctx context.Context, r *scene.Request) (*scene.Response, error) {
-	rd, err := sv.close(ctx, r.Host, r.Param("id"), r.Principal.UserID, false)
+	rd, err := sv.close(ctx, r.Host, r.Param("id"), r.Principal.UserID, countSafetyNet)
 	if err != nil {
 		return nil, err
 	}
@@ -318,18 +318,23 @@ func (sv *service) scheduledClose(ctx context.Context, j *scene.Job) error {
 	if act, err := stillDue(ctx, j.Host, jobClose, p.RoundID+".close", p, func(b *BallotConfig) *time.Time { return b.ClosesAt }); !act {
 		return err
 	}
-	_, err := sv.close(ctx, j.Host, p.RoundID, "schedule", true)
+	_, err := sv.close(ctx, j.Host, p.RoundID, "schedule", 0)
 	if _, isP := scene.AsProblem(err); isP {
 		return nil
 	}
 	return err
 }
 
+// countSafetyNet is when the count job runs after a close by hand, which counts in the request
+// itself: should the request die before it has counted, the job counts; if the request did,
+// counting again does nothing.
+const countSafetyNet = 30 * time.Second
+
 // close ends online voting: the box is closed in the same transaction as the round, so no
-// group of casts written against the open box commits afterwards. With count, the count job
-// follows from the same transaction (a scheduled close: a job retried after the close finds
-// the ballot closed and does nothing).
-func (sv *service) close(ctx context.Context, h scene.Host, id, by string, count bool) (RoundJSON, error) {
+// group of casts written against the open box commits afterwards. The count job, countIn
+// later, is stored with the close (a scheduled close retried after it committed finds the
+// ballot closed and does nothing).
+func (sv *service) close(ctx context.Context, h scene.Host, id, by string, countIn time.Duration) (RoundJSON, error) {
 	for attempt := 0; ; attempt++ {
 		rd, err := loadRound(ctx, h, id)
 		if err != nil {
@@ -345,10 +350,8 @@ func (sv *service) close(ctx context.Context, h scene.Host, id, by string, count
 		now := time.Now().UTC()
 		rd.Ballot.State, rd.Ballot.ClosedAt, rd.Ballot.ClosedBy = BallotClosed, &now, by
 		box.State = BallotClosed
-		extras := []scene.BatchExtra{audit("ballot.close", rd.ID, nil, map[string]any{"by": by, "voted": box.Voted, "seats": box.Seats})}
-		if count {
-			extras = append(extras, roundTimer(jobCount, rd.ID+".count", rd.ID, now))
-		}
+		extras := []scene.BatchExtra{audit("ballot.close", rd.ID, nil, map[string]any{"by": by, "voted": box.Voted, "seats": box.Seats}),
+			roundTimer(jobCount, rd.ID+".count", rd.ID, now.Add(countIn))}
 		_, err = h.Store().BatchWith(ctx, []scene.Write{
 			{Op: "update", Collection: colRounds, ID: rd.ID, Version: rd.Version, Data: rd.Round},
 			{Op: "update", Collection: colBoxes, ID: rd.ID, Version: ver, Data: box}}, nil, extras...)

@@ -267,6 +267,38 @@ func TestScheduledBallot(t *testing.T) {
 	}
 }
 
+// A close by hand counts in its request and stores the count job with the close, as a safety
+// net should the request die first; the job finding the count done changes nothing.
+func TestCloseByHandLeavesACountJob(t *testing.T) {
+	f := newFixture(t, 3, true, "per_candidate", 0)
+	base := "/rounds/" + f.round
+	f.must(t, http.StatusOK, f.staff, http.MethodPost, base+"/ballot/open", nil)
+	f.must(t, http.StatusCreated, f.deputies[0], http.MethodPost, base+"/ballot/cast", f.choices("approve", "oppose", "abstain"))
+	f.must(t, http.StatusCreated, f.deputies[1], http.MethodPost, base+"/ballot/cast", f.choices("approve", "approve", "abstain"))
+	closed := time.Now()
+	f.must(t, http.StatusOK, f.staff, http.MethodPost, base+"/ballot/close", nil)
+	var job scenetest.Scheduled
+	for _, s := range f.h.Scheduled(tenant) {
+		if s.Key == f.round+".count" {
+			job = s
+		}
+	}
+	if job.Key == "" || job.At.Before(closed.Add(20*time.Second)) {
+		t.Fatalf("count job %+v, want one about 30 s after the close", job)
+	}
+	var before, after livelihoodvoting.Result
+	f.must(t, http.StatusOK, f.staff, http.MethodGet, base+"/result", nil).Decode(t, &before)
+	duties := len(f.h.Duties(tenant))
+	if err := f.h.RunJob(tenant, job.Job, job.Payload); err != nil {
+		t.Fatal(err)
+	}
+	f.must(t, http.StatusOK, f.staff, http.MethodGet, base+"/result", nil).Decode(t, &after)
+	if before.Ballots != 2 || after.Ballots != before.Ballots || after.Head != before.Head || len(f.h.Duties(tenant)) != duties {
+		t.Errorf("after the safety-net count: %d ballots (head %s), %d duty entries; before: %d (head %s), %d",
+			after.Ballots, after.Head, len(f.h.Duties(tenant)), before.Ballots, before.Head, duties)
+	}
+}
+
 // A timer cannot be cancelled: when staff remove a scheduled closing, or move it later and an
 // old timer still fires (replayed, say), the ballot must stay open.
 func TestRemovedOrMovedClosingDoesNotClose(t *testing.T) {
