@@ -22,19 +22,9 @@ import (
 // several deputies, closes it and reads the verified result (README, "Livelihood-project
 // voting").
 
-// votingDemoCandidate is one candidate project of the demo round.
-type votingDemoCandidate struct {
-	Source      string `json:"source"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Department  string `json:"department"`
-	Budget      string `json:"budget"`
-	Outcome     string `json:"outcome"`
-	Location    string `json:"location"`
-}
-
-func votingDemoCandidates() []votingDemoCandidate {
-	return []votingDemoCandidate{
+// votingDemoCandidates are the demo round's candidate projects.
+func votingDemoCandidates() []livelihoodvoting.CandidateInput {
+	return []livelihoodvoting.CandidateInput{
 		{Source: "department", Title: "老旧小区加装电梯", Description: "为鼓楼、南门街道 20 个老旧小区的多层住宅加装电梯。",
 			Department: "区住建局", Budget: "12000000.00", Outcome: "新增电梯 60 台，惠及约 1,500 户", Location: "鼓楼街道、南门街道"},
 		{Source: "department", Title: "中小学食堂改造提升", Description: "改造 8 所中小学食堂，推行明厨亮灶和营养配餐。",
@@ -89,7 +79,7 @@ func seedVotingRound(ctx context.Context, base string) (votingDemoRound, error) 
 		ids = append(ids, made.ID)
 	}
 	var byDeputy struct{ ID string }
-	if err := c.do(ctx, deputy, http.MethodPost, round+"/candidates", votingDemoCandidate{Source: "deputy", Title: "背街小巷路灯补缺",
+	if err := c.do(ctx, deputy, http.MethodPost, round+"/candidates", livelihoodvoting.CandidateInput{Source: "deputy", Title: "背街小巷路灯补缺",
 		Description: "鼓楼街道多条背街小巷夜间无路灯，居民出行不便。", Department: "区城管局", Budget: "800000.00",
 		Outcome: "补装路灯 300 盏", Location: "鼓楼街道"}, &byDeputy); err != nil {
 		return out, err

@@ -70,7 +70,9 @@ func (sv *service) registerCandidates(s *scene.Scene) {
 	s.Public(http.MethodPost, "/public/rounds/{id}/candidates/{cid}/support", scene.T("支持一项建议", "Support a suggestion"), sv.support)
 }
 
-type candidateIn struct {
+// CandidateInput proposes a candidate project (POST /rounds/{id}/candidates); Budget is yuan
+// as a decimal string ("12000000.00").
+type CandidateInput struct {
 	Source      string `json:"source"`
 	Title       string `json:"title"`
 	Description string `json:"description"`
@@ -81,7 +83,7 @@ type candidateIn struct {
 	budget      Yuan
 }
 
-func (in *candidateIn) Validate() error {
+func (in *CandidateInput) Validate() error {
 	var v scene.Validator
 	in.Title, in.Department = strings.TrimSpace(in.Title), strings.TrimSpace(in.Department)
 	v.Required("title", in.Title)
@@ -115,7 +117,7 @@ func fieldsOf(err error) []scene.FieldProblem {
 // propose adds a candidate: staff enter departments' proposals (source department), deputies
 // their own (source deputy, recorded in their duty archive).
 func (sv *service) propose(ctx context.Context, r *scene.Request) (*scene.Response, error) {
-	var in candidateIn
+	var in CandidateInput
 	if err := r.Bind(&in); err != nil {
 		return nil, err
 	}
@@ -171,7 +173,7 @@ func (sv *service) suggest(ctx context.Context, r *scene.Request) (*scene.Respon
 	if err := r.Bind(&raw); err != nil {
 		return nil, err
 	}
-	in := candidateIn{Source: SourcePublic, Title: raw.Title, Description: raw.Description, Location: raw.Location, Budget: raw.Budget}
+	in := CandidateInput{Source: SourcePublic, Title: raw.Title, Description: raw.Description, Location: raw.Location, Budget: raw.Budget}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
