@@ -152,10 +152,7 @@ func (c *pageChecker) detail(at string, d *DetailPage) {
 func (c *pageChecker) columns(at string, cols []Column) {
 	for _, col := range cols {
 		cat := at + ": column " + col.Field
-		c.key(cat, col.Field, false)
-		c.label(cat+": title", col.Title)
-		c.valueType(cat, col.Type)
-		c.options(cat, col.Options)
+		c.value(cat, col.Field, col.Title, col.Type, col.Options)
 		if col.Link != "" {
 			if t := c.pages[col.Link]; t == nil || t.Kind != PageDetail {
 				c.add("%s: link %q is not a detail page of this scene", cat, col.Link)
@@ -167,12 +164,16 @@ func (c *pageChecker) columns(at string, cols []Column) {
 
 func (c *pageChecker) fields(at string, fs []DetailField) {
 	for _, f := range fs {
-		fat := at + ": field " + f.Field
-		c.key(fat, f.Field, false)
-		c.label(fat+": title", f.Title)
-		c.valueType(fat, f.Type)
-		c.options(fat, f.Options)
+		c.value(at+": field "+f.Field, f.Field, f.Title, f.Type, f.Options)
 	}
+}
+
+// value checks a labelled value of a record: a column or a detail field.
+func (c *pageChecker) value(at, field string, title Label, typ string, opts []Option) {
+	c.key(at, field, false)
+	c.label(at+": title", title)
+	c.valueType(at, typ)
+	c.options(at, opts)
 }
 
 func (c *pageChecker) condition(at string, v *Condition) {
